@@ -1,0 +1,72 @@
+"""The one Bolt app that all three run modes drive."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.logs import quiet_bolt
+from bot.render import error_reply
+from bot.services import Services
+from handlers import register_all
+
+log = logging.getLogger("iwg.app")
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client on SLACK_API_URL that retries rate limits, 5xx and dropped connections."""
+    return WebClient(
+        token=token or (settings.slack_bot_token and settings.slack_bot_token.get_secret_value()),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(
+    services: Services,
+    *,
+    client: WebClient | None = None,
+    signing_secret: str | None = None,
+    token_verification: bool = True,
+) -> App:
+    """Build the app with every handler registered.
+
+    process_before_response=True: the ack goes out as soon as the listener returns, and not
+    before, so a reply never speaks of a write that is not committed; Bolt's default path
+    would instead poll for the ack in 10 ms steps.
+    """
+    settings = services.settings
+    secret = signing_secret or settings.slack_signing_secret.get_secret_value()
+    app = App(
+        client=client or web_client(settings),
+        signing_secret=secret,
+        process_before_response=True,
+        token_verification_enabled=token_verification,
+    )
+    quiet_bolt()
+    register_all(app, services)
+    app.error(_on_error)
+    return app
+
+
+def _on_error(error: Exception) -> BoltResponse:
+    """A listener that raised: log the error (not the body) and tell the member, ephemerally."""
+    log.error("listener failed: %r", error)
+    reply = error_reply(
+        "Something went wrong on my side and that did not complete.",
+        hint="Please try again in a moment; if it keeps happening, tell a coordinator.",
+    )
+    return BoltResponse(status=200, body=reply.as_ack())

@@ -1,0 +1,89 @@
+"""`python app.py`: read the settings, open the database, and run the mode they call for."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+
+from slack_bolt.error import BoltError
+
+from bot import console
+from bot.app_factory import create_app, web_client
+from bot.config import Mode, Settings, load_settings
+from bot.logs import configure_logging
+from bot.scheduler import build_scheduler
+from bot.services import Services
+from storage import Storage
+
+log = logging.getLogger("iwg")
+
+
+def main() -> None:
+    settings = load_settings()
+    is_console = settings.mode is Mode.CONSOLE
+    configure_logging(settings.secrets(), level=logging.WARNING if is_console else logging.INFO)
+    services = open_services(settings, extra_coordinators=(console.USER,) if is_console else ())
+    scheduler = build_scheduler()
+    scheduler.start()
+    try:
+        {Mode.CONSOLE: run_console, Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
+    finally:
+        scheduler.shutdown(wait=False)
+        services.storage.close()
+
+
+def open_services(settings: Settings, extra_coordinators: tuple[str, ...] = ()) -> Services:
+    """Migrate the database and bring the coordinators in step with the settings."""
+    storage = Storage(settings.database)
+    try:
+        storage.migrate()
+    except sqlite3.Error as error:
+        _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
+    services = Services.build(settings, storage)
+    services.coordinators.sync_config(settings.coordinators + extra_coordinators)
+    if not services.coordinators.list():
+        log.warning("No coordinators: set IWG_COORDINATORS to the Slack member IDs of the first ones")
+    return services
+
+
+def _build_app(services: Services, **kwargs):
+    try:
+        return create_app(services, **kwargs)
+    except BoltError as error:  # auth.test refused the token, or Slack could not be reached
+        _stop(f"SLACK_BOT_TOKEN: Slack did not accept it ({str(error).splitlines()[0]})")
+
+
+def run_http(services: Services) -> None:
+    from bot.http import make_server
+
+    app = _build_app(services)
+    make_server(app, services.storage, services.settings.port).run()
+
+
+def run_socket(services: Services) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app = _build_app(services)
+    log.info("Socket Mode: connecting to Slack")
+    SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+
+
+def run_console(services: Services) -> None:
+    """The same app, with the Web API played on loopback by a printer instead of Slack."""
+    slack = console.ConsoleSlack(sys.stdout).start()
+    secret = console.new_secret()
+    client = web_client(services.settings.model_copy(update={"slack_api_url": slack.api_url}), token="xoxb-console")
+    app = create_app(services, client=client, signing_secret=secret, token_verification=False)
+    if sys.stdin.isatty():
+        print(f"IWG Bot console on {services.settings.database}: you are @{console.USER}, a coordinator.\n"
+              "Type /iwg help, help for the console's own commands, or quit.\n")
+    try:
+        console.Console(app, secret, slack).run(console.input_lines())
+    finally:
+        slack.stop()
+
+
+def _stop(line: str) -> None:
+    print(f"iwg-bot: {line}", file=sys.stderr)
+    raise SystemExit(2)

@@ -1,0 +1,152 @@
+"""Block Kit building blocks, escaping and date tokens: everything a handler needs to reply.
+
+Blocks are plain dicts, as Slack's docs show them; the tests check each payload with
+slack_sdk's models, so a mistake here fails a test instead of a member's command.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SECTION_LIMIT = 3000  # characters of mrkdwn in one section
+HEADER_LIMIT = 150
+MAX_BLOCKS = 50
+
+
+def escape(text: str) -> str:
+    """Make user text inert: no `<!channel>`, no `<@U…>`, no disguised `<url|label>`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of typed `&`, `<`, `>` in command text (we store plain text)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def date_token(moment: datetime, style: str = "{date_long_pretty} {time}") -> str:
+    """A Slack date token: each member reads the time in their own zone; the fallback is UTC."""
+    epoch = int(moment.timestamp())
+    fallback = moment.strftime("%a %d %b %Y %H:%M UTC") if "{time}" in style else moment.strftime("%a %d %b %Y")
+    return f"<!date^{epoch}^{style}|{fallback}>"
+
+
+# --- blocks -----------------------------------------------------------------------------
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, HEADER_LIMIT), "emoji": True}}
+
+
+def section(text: str, accessory: dict | None = None) -> dict:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}}
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}]}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+@dataclass
+class Reply:
+    """What a command answers: the blocks, a plain-text fallback, and who sees it."""
+
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+    ephemeral: bool = True
+
+    @classmethod
+    def of(cls, text: str, icon: str = "", ephemeral: bool = True) -> "Reply":
+        """A one-section reply whose fallback text is the section's text."""
+        return cls(text=text, blocks=[section(f"{icon} {text}" if icon else text)], ephemeral=ephemeral)
+
+    def as_ack(self) -> dict:
+        """Keyword arguments for Bolt's `ack()` / `respond()`."""
+        return {
+            "text": truncate(self.text, SECTION_LIMIT),
+            "blocks": self.blocks[:MAX_BLOCKS],
+            "response_type": "ephemeral" if self.ephemeral else "in_channel",
+        }
+
+
+def error_reply(problem: str, usage: str | None = None, hint: str | None = None) -> Reply:
+    """An ephemeral answer to bad input: what was wrong, and the right form."""
+    blocks = [section(f":warning: {problem}")]
+    if usage:
+        blocks.append(section(f"*Usage:* {usage}"))
+    if hint:
+        blocks.append(context(hint))
+    return Reply(text=problem, blocks=blocks)
+
+
+# --- Block Kit to text, for the console --------------------------------------------------
+
+_DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+
+
+def mrkdwn_to_text(text: str) -> str:
+    """What a member would read: tokens resolved to their fallbacks, entities undone."""
+    text = _DATE.sub(r"\1", text)
+    text = _USER.sub(r"@\1", text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = _SPECIAL.sub(r"@\1", text)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
+    return unescape(text)
+
+
+def _element_text(element: dict) -> str:
+    text = element.get("text")
+    if isinstance(text, dict):
+        text = text.get("text", "")
+    if element.get("type") == "button":
+        return f"[{text}]"
+    if element.get("type") == "image":
+        return f"[image: {element.get('alt_text', '')}]"
+    if text is None and "placeholder" in element:
+        return f"[{element['placeholder'].get('text', '')} ▾]"
+    return str(text or "")
+
+
+def blocks_to_text(blocks: list[dict]) -> str:
+    """Render Block Kit as readable plain text, one block after another."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            title = block["text"]["text"]
+            lines += [title.upper(), "=" * min(len(title), 60)]
+        elif kind == "section":
+            if "text" in block:
+                lines.append(mrkdwn_to_text(block["text"]["text"]))
+            for item in block.get("fields", []):
+                lines.append("  " + mrkdwn_to_text(item["text"]))
+            if "accessory" in block:
+                lines.append("    " + _element_text(block["accessory"]))
+        elif kind == "context":
+            lines.append("  " + "  ".join(mrkdwn_to_text(_element_text(e)) for e in block["elements"]))
+        elif kind == "divider":
+            lines.append("-" * 40)
+        elif kind == "actions":
+            lines.append("  " + " ".join(_element_text(e) for e in block["elements"]))
+        elif kind == "rich_text":
+            lines.append("(rich text)")
+    return "\n".join(lines)

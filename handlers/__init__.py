@@ -1,0 +1,14 @@
+"""One module per command family; each registers its listeners on the Bolt app."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+
+
+def register_all(app: App, services: Services) -> None:
+    from handlers import coming, iwg
+
+    iwg.register(app, services)
+    coming.register(app)

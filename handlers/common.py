@@ -1,0 +1,56 @@
+"""The shape every slash command shares: parse, run, and always answer in the ack."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel
+from slack_bolt import App
+
+from bot.errors import UserError
+from bot.render import Reply, error_reply
+
+log = logging.getLogger("iwg.handlers")
+
+MAX_COMMAND_TEXT = 4000
+
+
+class SlashCommand(BaseModel):
+    """The fields of Slack's slash-command payload that handlers use."""
+
+    command: str
+    text: str = ""
+    user_id: str
+    channel_id: str = ""
+    trigger_id: str = ""
+    response_url: str = ""
+
+
+def slash_command(app: App, name: str, handle: Callable[[SlashCommand], Reply]) -> None:
+    """Register `handle` for `name`; its Reply (or its UserError) becomes the ack's body.
+
+    Answering in the ack is the fastest reply Slack has, and with
+    process_before_response=True the ack is only sent once the listener is done, so the
+    write the reply speaks of is committed before the member reads it.
+    """
+
+    def listener(ack, command: dict) -> None:
+        try:
+            cmd = SlashCommand(**command)
+            if len(cmd.text) > MAX_COMMAND_TEXT:
+                raise UserError(f"That is {len(cmd.text)} characters; the most a command takes is {MAX_COMMAND_TEXT}.",
+                                hint=f"`{name} help` shows every form.")
+            reply = handle(cmd)
+        except UserError as refusal:
+            reply = refusal.reply()
+        except Exception:
+            log.exception("%s failed", name)  # the traceback, never the request body
+            reply = error_reply(
+                "Something went wrong on my side and the command did not complete.",
+                hint="Please try again in a moment; if it keeps happening, tell a coordinator.",
+            )
+        ack(**reply.as_ack())
+
+    listener.__name__ = f"command_{name.strip('/')}"
+    app.command(name)(listener)

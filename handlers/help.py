@@ -1,0 +1,47 @@
+"""Help texts, drawn from bot.catalogue so that every `help` says the same thing."""
+
+from __future__ import annotations
+
+from bot.catalogue import FAMILIES, Family
+from bot.render import Reply, context, divider, header, section
+
+INTRO = (
+    "I help the *INSPIRE Implementation Working Group* with its recurring work: "
+    "technical-assistance requests brokered to member organisations, the quarterly "
+    "meetings and their reminders, agenda items, polls, and a weekly digest for the coordinator."
+)
+
+
+def _form_line(form) -> str:
+    who = " _(coordinators)_" if form.coordinators_only else ""
+    return f"• `{form.usage}` {form.does}{who}\n      e.g. `{form.example}`"
+
+
+def _family_text(family: Family) -> str:
+    state = "" if family.ready else " _(coming soon)_"
+    lines = [f"*{family.command}*: {family.summary}{state}"]
+    lines += [_form_line(form) for form in family.forms]
+    return "\n".join(lines)
+
+
+def overview() -> Reply:
+    blocks = [header("IWG Bot"), section(INTRO), divider()]
+    blocks += [section(_family_text(family)) for family in FAMILIES]
+    blocks.append(context("IDs look like `TA-7`, `M-3`, `A-12`, `P-5`; the bare number works too. "
+                          "Every command answers `help`, e.g. `/ta help`."))
+    return Reply(text="IWG Bot: what it does and every command", blocks=blocks)
+
+
+def family_help(family: Family) -> Reply:
+    blocks = [section(_family_text(family))]
+    if not family.ready:
+        blocks.append(context(f"`{family.command}` is not built yet: it is on its way. `/iwg help` lists what works today."))
+    return Reply(text=f"{family.command}: {family.summary}", blocks=blocks)
+
+
+def family_help_coming(family: Family, form: str) -> Reply:
+    """A form of a family that is built, where this one form is not yet."""
+    return Reply(
+        text=f"{form} is coming soon",
+        blocks=[section(f"`{form}` is not built yet: it is on its way."), context("`/iwg help` lists what works today.")],
+    )

@@ -1,0 +1,84 @@
+"""`/iwg`: help, and who coordinates the group."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.catalogue import BY_COMMAND
+from bot.errors import UserError
+from bot.render import Reply, context, mention, section
+from bot.services import Services
+from bot.text import echo, parse_user, split_command
+from handlers import help
+from handlers.common import SlashCommand, slash_command
+from storage import Coordinator, Removal
+from storage.coordinators import CONFIG
+
+COORDINATORS_USAGE = "`/iwg coordinators`, `/iwg coordinators add @user`, `/iwg coordinators remove @user`"
+
+
+def register(app: App, services: Services) -> None:
+    slash_command(app, "/iwg", lambda cmd: iwg(services, cmd))
+
+
+def iwg(services: Services, cmd: SlashCommand) -> Reply:
+    sub, rest = split_command(cmd.text)
+    if sub in ("", "help"):
+        return help.overview()
+    if sub == "coordinators":
+        return coordinators(services, cmd.user_id, rest)
+    if sub in ("orgs", "digest"):
+        return help.family_help_coming(BY_COMMAND["/iwg"], f"/iwg {sub}")
+    raise UserError(
+        f"`/iwg {echo(sub)}` is not a command I know.",
+        hint="`/iwg help` lists every command with an example.",
+    )
+
+
+def coordinators(services: Services, asker: str, text: str) -> Reply:
+    action, rest = split_command(text)
+    if action == "":
+        return list_coordinators(services)
+    if action not in ("add", "remove"):
+        raise UserError(f"`/iwg coordinators {echo(action)}` is not a form I know.", COORDINATORS_USAGE)
+    user_id = parse_user(rest)
+    if user_id is None:
+        raise UserError(
+            f"I need one person to {action}: pick them from Slack's list as you type `@`.",
+            COORDINATORS_USAGE,
+        )
+    services.require_coordinator(asker, f"{action} coordinators")
+    if action == "add":
+        if services.coordinators.add(user_id, added_by=asker):
+            return Reply.of(f"{mention(user_id)} is now a coordinator.", ":white_check_mark:")
+        return Reply.of(f"{mention(user_id)} is already a coordinator; nothing changed.")
+    return _removed(services.coordinators.remove(user_id), user_id)
+
+
+def _removed(outcome: Removal, user_id: str) -> Reply:
+    who = mention(user_id)
+    if outcome is Removal.REMOVED:
+        return Reply.of(f"{who} is no longer a coordinator.", ":white_check_mark:")
+    reasons = {
+        Removal.NOT_A_COORDINATOR: f"{who} is not a coordinator, so there is nobody to remove.",
+        Removal.FROM_CONFIG: f"{who} is a coordinator through the IWG_COORDINATORS setting; "
+        "the bot's admin removes them there.",
+        Removal.LAST_ONE: f"{who} is the last coordinator; add another one first.",
+    }
+    raise UserError(reasons[outcome], COORDINATORS_USAGE)
+
+
+def list_coordinators(services: Services) -> Reply:
+    people = services.coordinators.list()
+    if not people:
+        return Reply.of("No coordinators yet: the bot's admin sets `IWG_COORDINATORS` to their Slack member IDs.")
+    lines = [f"• {mention(c.user_id)} {_origin(c)}" for c in people]
+    blocks = [section(f"*Coordinators* ({len(people)})\n" + "\n".join(lines))]
+    blocks.append(context("Coordinators broker TA requests, schedule meetings and post to the channel. " + COORDINATORS_USAGE))
+    return Reply(text=f"{len(people)} coordinators", blocks=blocks)
+
+
+def _origin(coordinator: Coordinator) -> str:
+    if coordinator.source == CONFIG:
+        return "_(set in IWG_COORDINATORS)_"
+    return f"_(added by {mention(coordinator.added_by)})_" if coordinator.added_by else ""

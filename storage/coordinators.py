@@ -1,0 +1,83 @@
+"""Who coordinates the group: the people allowed to broker, schedule and post."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel
+
+from storage.db import Storage, to_iso
+
+CONFIG = "config"
+SLACK = "slack"
+
+
+class Coordinator(BaseModel):
+    user_id: str
+    source: str  # CONFIG (IWG_COORDINATORS) or SLACK (added with /iwg coordinators add)
+    added_by: str | None = None
+    added_at: str
+
+
+class Removal(str, Enum):
+    REMOVED = "removed"
+    NOT_A_COORDINATOR = "not a coordinator"
+    FROM_CONFIG = "set in IWG_COORDINATORS"
+    LAST_ONE = "the last coordinator"
+
+
+class CoordinatorRepository:
+    def __init__(self, storage: Storage):
+        self.storage = storage
+
+    def list(self) -> list[Coordinator]:
+        rows = self.storage.db["coordinators"].rows_where(order_by="added_at, user_id")
+        return [Coordinator(**row) for row in rows]
+
+    def is_coordinator(self, user_id: str) -> bool:
+        return self.storage.db["coordinators"].count_where("user_id = ?", [user_id]) > 0
+
+    def sync_config(self, user_ids: tuple[str, ...]) -> None:
+        """Make the coordinators from IWG_COORDINATORS exactly those the setting lists now.
+
+        Those added in Slack stay; one listed in the setting becomes a config coordinator.
+        """
+        now = to_iso(self.storage.clock())
+        with self.storage.write() as db:
+            marks = ",".join("?" * len(user_ids))
+            db.execute(
+                f"DELETE FROM coordinators WHERE source = ? AND user_id NOT IN ({marks})",
+                [CONFIG, *user_ids],
+            )
+            for user_id in user_ids:
+                db.execute(
+                    "INSERT INTO coordinators (user_id, source, added_by, added_at)"
+                    " VALUES (?, ?, NULL, ?)"
+                    " ON CONFLICT (user_id) DO UPDATE SET source = excluded.source",
+                    [user_id, CONFIG, now],
+                )
+
+    def add(self, user_id: str, added_by: str) -> bool:
+        """False if they already coordinate."""
+        with self.storage.write() as db:
+            cursor = db.execute(
+                "INSERT INTO coordinators (user_id, source, added_by, added_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+                [user_id, SLACK, added_by, to_iso(self.storage.clock())],
+            )
+            return cursor.rowcount == 1
+
+    def remove(self, user_id: str) -> Removal:
+        """Removes one added in Slack, but never the last coordinator."""
+        with self.storage.write() as db:
+            row = db.execute(
+                "SELECT source FROM coordinators WHERE user_id = ?", [user_id]
+            ).fetchone()
+            if row is None:
+                return Removal.NOT_A_COORDINATOR
+            if row[0] == CONFIG:
+                return Removal.FROM_CONFIG
+            if db["coordinators"].count == 1:
+                return Removal.LAST_ONE
+            db.execute("DELETE FROM coordinators WHERE user_id = ?", [user_id])
+            return Removal.REMOVED

@@ -1,0 +1,100 @@
+"""The SQLite file: one connection per thread, WAL, and explicit write transactions.
+
+Bolt's listener threads, the HTTP server's threads and the scheduler's threads each get a
+connection of their own (a sqlite3 connection may only be used by the thread that made
+it). Every write goes through `Storage.write()`, which takes the write lock up front with
+`BEGIN IMMEDIATE`: a transaction that reads and then writes would otherwise fail with
+SQLITE_BUSY instead of waiting when another thread or process wrote in between.
+
+Durability: WAL with `synchronous=NORMAL` keeps every committed transaction across a crash
+of the process (kill -9); only a power cut can lose the last commits, which is the trade
+SQLite recommends for WAL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(moment: datetime) -> str:
+    """How instants are stored: UTC, ISO 8601, so that text order is time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+class Storage:
+    """Owns the database file; repositories borrow this thread's connection from it."""
+
+    def __init__(self, path: str | Path, clock: Clock = utc_now):
+        self.path = str(path)
+        self.clock = clock
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._all_lock = threading.Lock()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection, opened and configured on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+            with self._all_lock:
+                self._all.append(db)
+        return db
+
+    def _connect(self) -> sqlite_utils.Database:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return sqlite_utils.Database(conn)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction holding the lock from its first statement; commits on exit.
+
+        Nested use joins the outer transaction (sqlite-utils' atomic() makes a savepoint).
+        """
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.conn.execute("COMMIT")
+
+    def migrate(self) -> None:
+        """Bring the schema up to date; two processes starting at once apply each step once."""
+        with self.write() as db:
+            migrations.apply(db)
+
+    def close(self) -> None:
+        """Close every thread's connection (at shutdown, when those threads are done)."""
+        with self._all_lock:
+            for db in self._all:
+                with contextlib.suppress(sqlite3.ProgrammingError):
+                    db.conn.close()
+            self._all.clear()
+        self._local = threading.local()
