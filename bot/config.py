@@ -21,7 +21,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 _OFFSET = re.compile(r"^(\d+)\s*([mhdw])$")
 _OFFSET_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DIGEST = re.compile(r"^([a-z]+)\s+(\d{1,2})(?::(\d{2}))?$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -40,7 +40,7 @@ class DigestTime(NamedTuple):
     at: time
 
     def __str__(self) -> str:
-        return f"{_WEEKDAYS[self.weekday]} {self.at:%H:%M}"
+        return f"{_WEEKDAYS[self.weekday][:3]} {self.at:%H:%M}"
 
 
 class ConfigError(ValueError):
@@ -68,15 +68,16 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
 
 
 def parse_digest_time(text: str) -> DigestTime:
-    """`mon 08:00` (also `monday 8`, `Mon 8:30`) -> DigestTime."""
+    """`mon 08:00` (also `monday 8`, `Thurs 8:30`) -> DigestTime."""
     match = _DIGEST.match(text.strip().lower())
-    day = match and match.group(1)[:3]
-    if not match or day not in _WEEKDAYS or len(match.group(1)) > 9:
+    word = match.group(1) if match else ""
+    days = [i for i, name in enumerate(_WEEKDAYS) if len(word) >= 3 and name.startswith(word)]
+    if not days:
         raise ValueError(f"{text!r} is not a weekly time: use a weekday and HH:MM, e.g. mon 08:00")
     hour, minute = int(match.group(2)), int(match.group(3) or 0)
     if hour > 23 or minute > 59:
         raise ValueError(f"{text!r} has no such time of day: use 00:00 to 23:59, e.g. mon 08:00")
-    return DigestTime(_WEEKDAYS.index(day), time(hour, minute))
+    return DigestTime(days[0], time(hour, minute))
 
 
 class Settings(BaseSettings):

@@ -53,7 +53,8 @@ class LocalSlack:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="local-slack", daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="local-slack", daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------
 

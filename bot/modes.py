@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
 import sys
 
@@ -21,6 +22,9 @@ log = logging.getLogger("iwg")
 
 def main() -> None:
     settings = load_settings()
+    # SIGTERM (a platform stopping the dyno, kill) unwinds like Ctrl-C, so the scheduler
+    # stops and the database closes cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     is_console = settings.mode is Mode.CONSOLE
     configure_logging(settings.secrets(), level=logging.WARNING if is_console else logging.INFO)
     services = open_services(settings, extra_coordinators=(console.USER,) if is_console else ())
