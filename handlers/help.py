@@ -1,6 +1,10 @@
-"""Help texts, drawn from bot.catalogue so that every `help` says the same thing."""
+"""Help texts, drawn import functools
+
+from bot.catalogue so that every `help` says the same thing."""
 
 from __future__ import annotations
+
+import functools
 
 from bot.catalogue import FAMILIES, Family
 from bot.render import Reply, context, divider, header, section
@@ -24,6 +28,7 @@ def _family_text(family: Family) -> str:
     return "\n".join(lines)
 
 
+@functools.cache  # the catalogue is fixed, so the help is too
 def overview() -> Reply:
     blocks = [header("IWG Bot"), section(INTRO), divider()]
     blocks += [section(_family_text(family)) for family in FAMILIES]

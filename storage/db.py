@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,23 @@ def utc_now() -> datetime:
 def to_iso(moment: datetime) -> str:
     """How instants are stored: UTC, ISO 8601, so that text order is time order."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _enable_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch a file to WAL once; the switch needs a moment alone with a new file.
+
+    SQLite answers "database is locked" at once (no busy wait) when two connections switch a
+    fresh file at the same moment, so this one waits and looks again (5 s at most).
+    """
+    for attempt in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class Storage:
@@ -61,7 +79,7 @@ class Storage:
     def _connect(self) -> sqlite_utils.Database:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         return sqlite_utils.Database(conn)

@@ -80,7 +80,8 @@ class BotProcess:
         self._stderr.close()
 
     def logs(self) -> str:
-        self._stderr.flush()
+        if not self._stderr.closed:
+            self._stderr.flush()
         return self.stderr_path.read_text(errors="replace")
 
 
