@@ -15,6 +15,7 @@ class Form:
     does: str
     example: str
     coordinators_only: bool = False
+    ready: bool = True  # within a family that is built, a form still to come
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ FAMILIES: tuple[Family, ...] = (
             Form("/iwg coordinators remove @user", "stops someone coordinating", "/iwg coordinators remove @Amina", True),
             Form("/iwg orgs", "member organisations and the strategies each offers TA on", "/iwg orgs"),
             Form("/iwg orgs add <name> [#strategy …]", "adds or updates an organisation", "/iwg orgs add UNICEF Innocenti #monitoring", True),
-            Form("/iwg digest", "sends you the weekly digest now", "/iwg digest", True),
+            Form("/iwg digest", "sends you the weekly digest now", "/iwg digest", True, ready=False),
         ),
         ready=True,
     ),
@@ -53,6 +54,7 @@ FAMILIES: tuple[Family, ...] = (
             Form("/ta note <id> <text>", "adds to its history", "/ta note TA-7 ministry confirmed dates"),
             Form("/ta export", "every request as a CSV file", "/ta export", True),
         ),
+        ready=True,
     ),
     Family(
         "/meetings",

@@ -7,13 +7,14 @@ of sent. Lines can also come from a pipe: `printf '/iwg help\\n' | python app.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.courier import Courier
 from bot.local_slack import LocalSlack
 from bot.render import blocks_to_text, escape, mrkdwn_to_text
 
@@ -84,8 +86,11 @@ def _place(channel: str) -> str:
 class Console:
     """Reads lines, sends each slash command through the Bolt app, prints the answer."""
 
-    def __init__(self, app: App, signing_secret: str, slack: ConsoleSlack):
+    def __init__(self, app: App, signing_secret: str, slack: ConsoleSlack, courier: Courier | None = None,
+                 settle: Callable[[], None] = lambda: None):
         self.app = app
+        self.courier = courier
+        self.settle_later = settle
         self.verifier = SignatureVerifier(signing_secret)
         self.slack = slack
         self.out = slack.out
@@ -139,8 +144,16 @@ class Console:
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
         }
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
-        self._show_response(command, response.status, response.body)
+        with self.courier.hold() if self.courier else contextlib.nullcontext():
+            response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+            self._show_response(command, response.status, response.body)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Let what the command set off (a form, direct messages) print before the next prompt."""
+        self.settle_later()
+        if self.courier:
+            self.courier.wait_idle(timeout=5)
 
     def _show_response(self, command: str, status: int, body: str) -> None:
         if status == 404:

@@ -8,11 +8,14 @@ import sqlite3
 import sys
 
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
 
 from bot import console
 from bot.app_factory import create_app, web_client
 from bot.config import Mode, Settings, load_settings
+from bot.courier import Courier
 from bot.logs import configure_logging
+from bot.notices import NoticeSender
 from bot.scheduler import build_scheduler
 from bot.services import Services
 from storage import Storage
@@ -58,19 +61,32 @@ def _build_app(services: Services, **kwargs):
         _stop(f"SLACK_BOT_TOKEN: Slack did not accept it ({str(error).splitlines()[0]})")
 
 
+def start_courier(services: Services, client: WebClient) -> Courier:
+    """Deliver the notices left over from the last run, then every new one."""
+    return Courier(services.outbox, NoticeSender(services, client)).start()
+
+
 def run_http(services: Services) -> None:
     from bot.http import make_server
 
     app = _build_app(services)
-    make_server(app, services.storage, services.settings.port).run()
+    courier = start_courier(services, app.client)
+    try:
+        make_server(app, services.storage, services.settings.port).run()
+    finally:
+        courier.stop()
 
 
 def run_socket(services: Services) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app = _build_app(services)
+    courier = start_courier(services, app.client)
     log.info("Socket Mode: connecting to Slack")
-    SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+    try:
+        SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+    finally:
+        courier.stop()
 
 
 def run_console(services: Services) -> None:
@@ -82,9 +98,11 @@ def run_console(services: Services) -> None:
     if sys.stdin.isatty():
         print(f"IWG Bot console on {services.settings.database}: you are @{console.USER}, a coordinator.\n"
               "Type /iwg help, help for the console's own commands, or quit.\n")
+    courier = start_courier(services, client)
     try:
-        console.Console(app, secret, slack).run(console.input_lines())
+        console.Console(app, secret, slack, courier, services.wait_for_later).run(console.input_lines())
     finally:
+        courier.stop()
         slack.stop()
 
 

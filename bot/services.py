@@ -1,13 +1,22 @@
-"""What handlers work with: the settings and the repositories, built once per process."""
+"""What handlers work with: the settings, the repositories and the services, built once per process."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 from bot.config import Settings
-from bot.errors import NotPermitted
-from bot.render import mention
-from storage import CoordinatorRepository, Storage
+from bot.permissions import require_coordinator
+from bot.ta import TAService
+from storage.coordinators import CoordinatorRepository
+from storage.db import Storage
+from storage.organisations import OrganisationRepository
+from storage.outbox import OutboxRepository
+from storage.ta_requests import TARequestRepository
+
+log = logging.getLogger("iwg.services")
 
 
 @dataclass
@@ -15,15 +24,40 @@ class Services:
     settings: Settings
     storage: Storage
     coordinators: CoordinatorRepository
+    organisations: OrganisationRepository
+    ta_requests: TARequestRepository
+    outbox: OutboxRepository
+    ta: TAService
+    # Web API calls the ack does not need (opening a modal, uploading a file) run here,
+    # so that the ack goes out in milliseconds.
+    background: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="iwg-later"))
+    _pending: set[Future] = field(default_factory=set)
 
     @classmethod
     def build(cls, settings: Settings, storage: Storage) -> "Services":
-        return cls(settings, storage, CoordinatorRepository(storage))
+        coordinators = CoordinatorRepository(storage)
+        organisations = OrganisationRepository(storage)
+        ta_requests = TARequestRepository(storage)
+        outbox = OutboxRepository(storage)
+        ta = TAService(storage, ta_requests, organisations, coordinators, outbox)
+        return cls(settings, storage, coordinators, organisations, ta_requests, outbox, ta)
 
     def require_coordinator(self, user_id: str, action: str) -> None:
-        """Refuse a coordinator-only action, saying why and whom to ask; changes nothing."""
-        if self.coordinators.is_coordinator(user_id):
-            return
-        names = ", ".join(mention(c.user_id) for c in self.coordinators.list()[:10])
-        ask = f" Ask a coordinator ({names})." if names else " No coordinators are set yet: the bot's admin sets IWG_COORDINATORS."
-        raise NotPermitted(f"Only coordinators can {action}.{ask}")
+        require_coordinator(self.coordinators, user_id, action)
+
+    def later(self, work: Callable[[], object], what: str) -> None:
+        """Run `work` after the ack; a failure is logged (it has no member waiting on it)."""
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("%s failed", what)
+
+        self._pending.add(self.background.submit(run))
+
+    def wait_for_later(self, timeout: float = 5.0) -> None:
+        """Wait for the work `later()` has queued (the console, before its next prompt)."""
+        pending, self._pending = self._pending, set()
+        wait(pending, timeout=timeout)

@@ -19,9 +19,37 @@ def parse_user(token: str) -> str | None:
     return match and (match.group(1) or match.group(2))
 
 
+_MARKUP = re.compile(r"<([@#!])?([^<>|]*)(?:\|([^<>]*))?>")
+_REF = re.compile(r"^#?(?:([A-Za-z]+)-?)?(\d{1,9})$")
+
+
+def slack_to_plain(raw: str) -> str:
+    """Slack's markup in typed text as a person reads it: `<@U1|amina>` -> @amina,
+    `<https://x.org|bank>` -> bank (https://x.org), `&lt;` -> <. Stored this way, user text can
+    be escaped whole on the way out and never turns into a ping or a disguised link."""
+
+    def readable(match: re.Match) -> str:
+        sigil, target, label = match.groups()
+        if sigil == "!":
+            return "@" + (label or target.split("^")[0])
+        if sigil in ("@", "#"):
+            return sigil + (label or target)
+        return f"{label} ({target})" if label and label != target else target
+
+    return unescape(_MARKUP.sub(readable, raw))
+
+
+def parse_ref(token: str, prefix: str) -> int | None:
+    """`TA-7`, `ta7`, `#7` or `7` -> 7 for prefix "TA"; None if it is not such an ID."""
+    match = _REF.match(token.strip())
+    if not match or (match.group(1) and match.group(1).upper() != prefix):
+        return None
+    return int(match.group(2))
+
+
 def clean_text(raw: str, *, what: str, limit: int, usage: str | None = None) -> str:
-    """Plain text a member typed, ready to store: unescaped, trimmed, checked."""
-    text = unescape(raw).strip()
+    """Plain text a member typed, ready to store: Slack's markup undone, trimmed, checked."""
+    text = slack_to_plain(raw).strip()
     if not text:
         raise UserError(f"The {what} is empty.", usage)
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):

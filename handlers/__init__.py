@@ -8,7 +8,8 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import coming, iwg
+    from handlers import coming, iwg, ta
 
     iwg.register(app, services)
+    ta.register(app, services)
     coming.register(app)

@@ -12,4 +12,4 @@ from handlers.common import slash_command
 def register(app: App) -> None:
     for family in FAMILIES:
         if not family.ready:
-            slash_command(app, family.command, lambda cmd, family=family: help.family_help(family))
+            slash_command(app, family.command, lambda cmd, client, family=family: help.family_help(family))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.errors import UserError
 from bot.render import Reply, error_reply
@@ -27,21 +28,22 @@ class SlashCommand(BaseModel):
     response_url: str = ""
 
 
-def slash_command(app: App, name: str, handle: Callable[[SlashCommand], Reply]) -> None:
-    """Register `handle` for `name`; its Reply (or its UserError) becomes the ack's body.
+def slash_command(app: App, name: str, handle: Callable[[SlashCommand, WebClient], Reply | None]) -> None:
+    """Register `handle` for `name`; its Reply (or its UserError) becomes the ack's body,
+    None an empty ack (when a modal opens instead).
 
     Answering in the ack is the fastest reply Slack has, and with
     process_before_response=True the ack is only sent once the listener is done, so the
     write the reply speaks of is committed before the member reads it.
     """
 
-    def listener(ack, command: dict) -> None:
+    def listener(ack, command: dict, client: WebClient) -> None:
         try:
             cmd = SlashCommand(**command)
             if len(cmd.text) > MAX_COMMAND_TEXT:
                 raise UserError(f"That is {len(cmd.text)} characters; the most a command takes is {MAX_COMMAND_TEXT}.",
                                 hint=f"`{name} help` shows every form.")
-            reply = handle(cmd)
+            reply = handle(cmd, client)
         except UserError as refusal:
             reply = refusal.reply()
         except Exception:
@@ -50,7 +52,10 @@ def slash_command(app: App, name: str, handle: Callable[[SlashCommand], Reply]) 
                 "Something went wrong on my side and the command did not complete.",
                 hint="Please try again in a moment; if it keeps happening, tell a coordinator.",
             )
-        ack(**reply.as_ack())
+        if reply is None:
+            ack()
+        else:
+            ack(**reply.as_ack())
 
     listener.__name__ = f"command_{name.strip('/')}"
     app.command(name)(listener)

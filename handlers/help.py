@@ -18,7 +18,8 @@ INTRO = (
 
 def _form_line(form) -> str:
     who = " _(coordinators)_" if form.coordinators_only else ""
-    return f"• `{form.usage}` {form.does}{who}\n      e.g. `{form.example}`"
+    coming = "" if form.ready else " _(coming soon)_"
+    return f"• `{form.usage}` {form.does}{who}{coming}\n      e.g. `{form.example}`"
 
 
 def _family_text(family: Family) -> str:
@@ -44,7 +45,7 @@ def family_help(family: Family) -> Reply:
     return Reply(text=f"{family.command}: {family.summary}", blocks=blocks)
 
 
-def family_help_coming(family: Family, form: str) -> Reply:
+def family_help_coming(form: str) -> Reply:
     """A form of a family that is built, where this one form is not yet."""
     return Reply(
         text=f"{form} is coming soon",

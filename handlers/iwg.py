@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.catalogue import BY_COMMAND
+import re
+
+from bot import ta_blocks
 from bot.errors import UserError
-from bot.render import Reply, context, mention, section
+from bot.render import Reply, context, escape, mention, section
 from bot.services import Services
-from bot.text import echo, parse_user, split_command
+from bot.strategies import parse_tags
+from bot.text import clean_text, echo, parse_user, split_command
 from handlers import help
 from handlers.common import SlashCommand, slash_command
 from storage import Coordinator, Removal
 from storage.coordinators import CONFIG
 
+ORGS_USAGE = "`/iwg orgs`, `/iwg orgs add <name> [#strategy …]`, e.g. `/iwg orgs add WHO #parenting #laws`"
 COORDINATORS_USAGE = "`/iwg coordinators`, `/iwg coordinators add @user`, `/iwg coordinators remove @user`"
 
 
 def register(app: App, services: Services) -> None:
-    slash_command(app, "/iwg", lambda cmd: iwg(services, cmd))
+    slash_command(app, "/iwg", lambda cmd, client: iwg(services, cmd))
 
 
 def iwg(services: Services, cmd: SlashCommand) -> Reply:
@@ -27,8 +31,10 @@ def iwg(services: Services, cmd: SlashCommand) -> Reply:
         return help.overview()
     if sub == "coordinators":
         return coordinators(services, cmd.user_id, rest)
-    if sub in ("orgs", "digest"):
-        return help.family_help_coming(BY_COMMAND["/iwg"], f"/iwg {sub}")
+    if sub == "orgs":
+        return organisations(services, cmd.user_id, rest)
+    if sub == "digest":
+        return help.family_help_coming(f"/iwg {sub}")
     raise UserError(
         f"`/iwg {echo(sub)}` is not a command I know.",
         hint="`/iwg help` lists every command with an example.",
@@ -82,3 +88,23 @@ def _origin(coordinator: Coordinator) -> str:
     if coordinator.source == CONFIG:
         return "_(set in IWG_COORDINATORS)_"
     return f"_(added by {mention(coordinator.added_by)})_" if coordinator.added_by else ""
+
+
+def organisations(services: Services, asker: str, text: str) -> Reply:
+    action, rest = split_command(text)
+    if action == "":
+        return ta_blocks.organisations_reply(services.organisations.list())
+    if action != "add":
+        raise UserError(f"`/iwg orgs {echo(action)}` is not a form I know.", ORGS_USAGE)
+    services.require_coordinator(asker, "add or change member organisations")
+    rest, strategies = parse_tags(rest, usage=ORGS_USAGE)
+    name = clean_text(rest, what="organisation's name", limit=150, usage=ORGS_USAGE)
+    match = re.fullmatch(r"(.+?)\s*\(([^()]{1,30})\)", name)
+    full, short = (match.group(1), match.group(2)) if match else (name, None)
+    known = services.organisations.match(full)
+    if len(known) == 1 and full.casefold() in (known[0].name.casefold(), (known[0].short_name or "").casefold()):
+        full, short = known[0].name, known[0].short_name
+    organisation, added = services.organisations.save(full, short, [s.tag for s in strategies] if strategies else None)
+    offers = ta_blocks.strategy_tags(organisation.strategies) if organisation.strategies else "no strategies yet"
+    verb = "Added" if added else ("Updated" if strategies else "Already listed:")
+    return Reply.of(f"{verb} *{escape(organisation.label)}*, offering {offers}.", ":white_check_mark:")

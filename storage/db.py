@@ -95,13 +95,26 @@ class Storage:
             with db.atomic():
                 yield db
             return
+        self._local.after_commit = []
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            db.conn.execute("COMMIT")
         except BaseException:
             db.rollback()
+            self._local.after_commit = None
             raise
-        db.conn.execute("COMMIT")
+        callbacks, self._local.after_commit = self._local.after_commit, None
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this thread's write transaction commits (never if it rolls back)."""
+        pending = getattr(self._local, "after_commit", None)
+        if self.db.conn.in_transaction and pending is not None:
+            pending.append(callback)
+        else:
+            callback()
 
     def migrate(self) -> None:
         """Bring the schema up to date; two processes starting at once apply each step once."""

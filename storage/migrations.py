@@ -4,6 +4,8 @@ sqlite-utils records each applied step in `_sqlite_migrations`, so a step runs o
 database file however often the bot starts.
 """
 
+from datetime import datetime, timezone
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -19,3 +21,126 @@ def m001_coordinators(db: Database) -> None:
         pk="user_id",
         not_null={"source", "added_at"},
     )
+
+
+# The IWG's members and secretariat, as the working group lists them; a short name in
+# brackets is what people type (`/ta assign TA-7 WHO`).
+MEMBER_ORGANISATIONS = (
+    "World Health Organization (WHO)",
+    "Institute for Security Studies (ISS)",
+    "Centers for Disease Control and Prevention (CDC)",
+    "Global Partnership to End Violence Against Children",
+    "Care and Protection of Children Learning Network (CPC)",
+    "Joining Forces Alliance",
+    "United Nations Office on Drugs and Crime (UNODC)",
+    "Oxford University",
+    "Violence Prevention Alliance Jamaica",
+    "Together for Girls",
+    "Universidad de los Andes",
+    "USAID",
+    "Red por la Infancia",
+    "University of Edinburgh",
+    "World Bank",
+    "Plan International",
+    "World Council of Churches",
+    "Sexual Violence Research Initiative (SVRI)",
+    "Impact and Innovations Development Centre",
+    "Alliance for Child Protection in Humanitarian Action",
+    "UNICEF Innocenti",
+    "World Vision International",
+    "Child Protection Network Foundation",
+    "PEPFAR",
+)
+
+
+@migrations()
+def m002_organisations(db: Database) -> None:
+    # strategies: space-separated INSPIRE tags the organisation offers TA on (set by
+    # coordinators with /iwg orgs add); empty until then.
+    db.execute(
+        """CREATE TABLE organisations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            short_name TEXT COLLATE NOCASE,
+            strategies TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    now = _now()
+    for entry in MEMBER_ORGANISATIONS:
+        name, _, short = entry.partition(" (")
+        db.execute(
+            "INSERT INTO organisations (name, short_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [name, short.rstrip(")") or None, now, now],
+        )
+
+
+@migrations()
+def m003_ta_requests(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE ta_requests (
+            id INTEGER PRIMARY KEY,
+            country TEXT NOT NULL,
+            need TEXT NOT NULL,
+            strategies TEXT NOT NULL DEFAULT '',
+            kind TEXT,
+            due_date TEXT,
+            requester TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'assigned', 'in-progress', 'completed', 'declined')),
+            organisation_id INTEGER REFERENCES organisations(id),
+            lead TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX ta_requests_status ON ta_requests (status, id)")
+    db.execute("CREATE INDEX ta_requests_requester ON ta_requests (requester, id)")
+    # The history: one row per event, with who and when; `status` is the status after it.
+    db.execute(
+        """CREATE TABLE ta_events (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES ta_requests(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'assigned', 'status', 'note')),
+            status TEXT,
+            organisation_id INTEGER REFERENCES organisations(id),
+            lead TEXT,
+            text TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX ta_events_request ON ta_events (request_id, id)")
+
+
+@migrations()
+def m004_outbox(db: Database) -> None:
+    # Notices to deliver (a DM or a channel post), written in the same transaction as the
+    # change they tell of, delivered after the ack by bot.courier, retried until Slack
+    # takes them. `kind` and `subject` say what to render at delivery time; `channel` and
+    # `ts` keep where it landed, so a later change can update the message in place.
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at TEXT,
+            sent_at TEXT,
+            failed_at TEXT,
+            error TEXT,
+            channel TEXT,
+            ts TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (sent_at, failed_at, due_at)")
+    db.execute("CREATE INDEX outbox_subject ON outbox (subject, kind)")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -53,6 +53,27 @@ class SlackDriver:
     def interaction(self, payload: dict, **kwargs) -> Answer:
         return self.post(urlencode({"payload": json.dumps(payload)}), **kwargs)
 
+    def click(self, action_id: str, value: str, user_id: str, channel_id: str = "D0COORD", message: dict | None = None) -> Answer:
+        """A button click, as a block_actions payload."""
+        return self.interaction({
+            "type": "block_actions", "user": {"id": user_id, "username": user_id.lower()},
+            "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
+            "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}", "response_url": self.response_url,
+            "container": {"type": "message", "channel_id": channel_id, "message_ts": "1.000001"},
+            "channel": {"id": channel_id}, "message": message or {"ts": "1.000001", "text": ""},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                         "action_ts": f"{time.time():.6f}"}],
+        })
+
+    def submit(self, view: dict, values: dict, user_id: str) -> Answer:
+        """A modal's submission: `view` as the bot opened it, `values` as Slack's state."""
+        return self.interaction({
+            "type": "view_submission", "user": {"id": user_id, "username": user_id.lower()},
+            "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
+            "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}",
+            "view": {**view, "id": "V0FORM", "state": {"values": values}},
+        })
+
     def post(self, body: str, *, secret: str | None = None, timestamp: int | None = None,
              signature: str | None = None, signed: bool = True, path: str = "/slack/events") -> Answer:
         """POST `body`; by default signed now with the right secret, or as the test says."""

@@ -8,6 +8,7 @@ and the fixtures fail the test when it is not empty.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block
@@ -94,3 +95,19 @@ class SlackStandIn(LocalSlack):
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
+
+    def dms_to(self, user_id: str) -> list[dict]:
+        """The direct messages the bot posted to one member (LocalSlack opens D<id> for U<id>)."""
+        channel = "D" + user_id[1:]
+        return [c.args for c in self.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+
+    def wait_for(self, condition, timeout: float = 5.0, what: str = "the bot's call"):
+        """Poll `condition()` until it is truthy; its value, or an AssertionError after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = condition()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout}s for {what}; calls: {[c.method for c in self.calls]}")
+            time.sleep(0.02)

@@ -28,7 +28,7 @@ def test_help_lists_every_command_with_an_example(bot):
     driver, _ = bot
     message = valid_ephemeral(driver.command("/iwg", "help"))
     text = str(message["blocks"])
-    for command in ("/iwg coordinators", "/ta new", "/ta assign", "/meetings add", "/agenda add", "/poll close"):
+    for command in ("/iwg coordinators", "/iwg orgs", "/ta new", "/ta assign", "/meetings add", "/agenda add", "/poll close"):
         assert command in text
     assert text.count("e.g. `") >= 25
     assert valid_ephemeral(driver.command("/iwg", ""))["blocks"] == message["blocks"]
@@ -130,7 +130,7 @@ def test_user_text_is_escaped_in_replies(bot):
 
 def test_commands_still_to_come_answer_with_their_help(bot):
     driver, _ = bot
-    for command in ("/ta", "/meetings", "/agenda", "/poll"):
+    for command in ("/meetings", "/agenda", "/poll"):
         message = valid_ephemeral(driver.command(command, "help"))
         assert "coming soon" in str(message["blocks"])
         assert command in message["text"]

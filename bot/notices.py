@@ -1,0 +1,53 @@
+"""Turns an outbox notice into the Slack message it stands for, rendered as things are now."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+
+from bot import ta, ta_blocks
+from bot.render import Reply
+from bot.text import parse_ref
+from storage.outbox import Notice
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+class NoticeSender:
+    """`courier.Deliver`: sends one notice, returns where it landed (channel, ts)."""
+
+    def __init__(self, services: "Services", client: WebClient):
+        self.services = services
+        self.client = client
+
+    def __call__(self, notice: Notice) -> tuple[str | None, str | None]:
+        request = self.services.ta.get(parse_ref(notice.subject, "TA"))
+        organisation = self.services.organisations.get(request.organisation_id) if request.organisation_id else None
+        if notice.kind == ta.REFRESH:
+            self._refresh_announcements(notice.subject, request, organisation)
+            return None, None
+        if notice.kind == ta.ANNOUNCE:
+            reply = ta_blocks.announcement(request, organisation, self.services.ta.matching_organisations(request))
+        elif notice.kind == ta.TELL_REQUESTER:
+            change = request.model_copy(update=notice.detail)
+            reply = ta_blocks.to_requester(change, self.services.organisations.get(change.organisation_id or 0))
+        elif notice.kind == ta.TELL_LEAD:
+            reply = ta_blocks.to_lead(request, organisation)
+        elif notice.kind == ta.CONFIRM:
+            reply = ta_blocks.logged(request, self.services.ta.matching_organisations(request))
+        else:
+            raise ValueError(f"no renderer for notice kind {notice.kind!r}")
+        return self.direct_message(notice.recipient, reply)
+
+    def direct_message(self, user_id: str, reply: Reply) -> tuple[str, str]:
+        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        response = self.client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
+        return response["channel"], response["ts"]
+
+    def _refresh_announcements(self, subject: str, request, organisation) -> None:
+        """Every coordinator's copy of the announcement shows what became of the request."""
+        reply = ta_blocks.announcement(request, organisation, self.services.ta.matching_organisations(request))
+        for sent in self.services.outbox.delivered_about(subject, ta.ANNOUNCE):
+            self.client.chat_update(channel=sent.channel, ts=sent.ts, text=reply.text, blocks=reply.blocks)

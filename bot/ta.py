@@ -1,0 +1,140 @@
+"""Technical-assistance requests: the rules of their life, from intake to the end.
+
+Every change and the notices it causes are written in one transaction, so a request is
+never changed without its requester, lead or coordinators being told, and nobody is told
+of a change that did not happen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.errors import NotPermitted, UserError
+from bot.permissions import require_coordinator
+from bot.render import escape
+from storage import Storage
+from storage.coordinators import CoordinatorRepository
+from storage.organisations import Organisation, OrganisationRepository
+from storage.outbox import OutboxRepository
+from storage.ta_requests import STATUSES, TARequest, TARequestRepository
+
+# What kind of support a request asks for (the modal offers these; the one-liner leaves it open).
+KINDS = {
+    "training": "Training",
+    "advice": "Technical advice",
+    "evidence": "Evidence",
+    "action-plan": "National action plan",
+    "other": "Other",
+}
+
+# status -> the statuses `/ta status` may move it to (assigning is `/ta assign`'s job)
+MOVES = {
+    "new": ("declined",),
+    "assigned": ("in-progress", "declined"),
+    "in-progress": ("completed", "declined"),
+    "completed": (),
+    "declined": (),
+}
+
+STATUS_USAGE = "`/ta status <id> <status> [note]`, status one of: " + ", ".join(f"`{s}`" for s in STATUSES)
+
+# Notice kinds (rendered by bot.notices)
+ANNOUNCE = "ta.announce"  # to each coordinator: a new request, with assign/decline buttons
+REFRESH = "ta.refresh"  # update the announcements in place after a change
+TELL_LEAD = "ta.lead"  # to the lead: you lead this
+TELL_REQUESTER = "ta.requester"  # to the requester: it moved on
+CONFIRM = "ta.logged"  # to the requester, when the form (which closes without a reply) logged it
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    country: str
+    need: str
+    strategies: list[str]
+    kind: str | None = None
+    due_date: date | None = None
+
+
+class TAService:
+    def __init__(self, storage: Storage, requests: TARequestRepository, organisations: OrganisationRepository,
+                 coordinators: CoordinatorRepository, outbox: OutboxRepository):
+        self.storage, self.requests, self.organisations = storage, requests, organisations
+        self.coordinators, self.outbox = coordinators, outbox
+
+    def log(self, new: NewRequest, requester: str, confirm: bool = False) -> TARequest:
+        """Record a request and tell every coordinator; `confirm` also tells the requester."""
+        with self.storage.write():
+            request = self.requests.create(country=new.country, need=new.need, strategies=new.strategies,
+                                           kind=new.kind, due_date=new.due_date, requester=requester)
+            for coordinator in self.coordinators.list():
+                self.outbox.add(ANNOUNCE, request.ref, coordinator.user_id)
+            if confirm:
+                self.outbox.add(CONFIRM, request.ref, requester)
+        return request
+
+    def get(self, request_id: int) -> TARequest:
+        request = self.requests.get(request_id)
+        if request is None:
+            raise UserError(f"There is no request TA-{request_id}.", hint="`/ta list all` shows every request.")
+        return request
+
+    def assign(self, actor: str, request_id: int, organisation: Organisation, lead: str | None) -> TARequest:
+        require_coordinator(self.coordinators, actor, "assign requests")
+        with self.storage.write():
+            request = self._open(request_id, "assigned")
+            updated = self.requests.assign(request.id, organisation.id, lead, actor)
+            self.outbox.add(REFRESH, request.ref, "announcements")
+            if lead and lead != actor:
+                self.outbox.add(TELL_LEAD, request.ref, lead)
+            self._tell_requester(updated, actor)
+        return updated
+
+    def move(self, actor: str, request_id: int, status: str, note: str | None) -> TARequest:
+        if status not in STATUSES:
+            raise UserError(f"“{escape(status)}” is not a status.", STATUS_USAGE)
+        with self.storage.write():
+            request = self.get(request_id)
+            if actor != request.lead and not self.coordinators.is_coordinator(actor):
+                raise NotPermitted(f"Only coordinators and the lead of {request.ref} can change its status.")
+            if status == "assigned":
+                raise UserError(f"To assign {request.ref}, name the organisation: "
+                                f"`/ta assign {request.ref} <organisation> [@lead]`.")
+            if status == request.status:
+                raise UserError(f"{request.ref} is already {status}; nothing changed.")
+            if status not in MOVES[request.status]:
+                raise UserError(f"{request.ref} is {request.status}; {_allowed(request.status)}", STATUS_USAGE)
+            updated = self.requests.set_status(request.id, status, actor, note)
+            self.outbox.add(REFRESH, request.ref, "announcements")
+            self._tell_requester(updated, actor)
+        return updated
+
+    def note(self, actor: str, request_id: int, text: str) -> TARequest:
+        with self.storage.write():
+            request = self.get(request_id)
+            self.requests.add_note(request.id, actor, text)
+        return request
+
+    def matching_organisations(self, request: TARequest) -> list[Organisation]:
+        return self.organisations.offering(request.strategies)
+
+    def _open(self, request_id: int, doing: str) -> TARequest:
+        request = self.get(request_id)
+        if not request.is_open:
+            raise UserError(f"{request.ref} is {request.status}, so it cannot be {doing}.")
+        return request
+
+    def _tell_requester(self, request: TARequest, actor: str) -> None:
+        if request.requester != actor:
+            # the notice tells of this change, even if another one follows before it is sent
+            self.outbox.add(TELL_REQUESTER, request.ref, request.requester,
+                            {"status": request.status, "organisation_id": request.organisation_id, "lead": request.lead})
+
+
+
+def _allowed(status: str) -> str:
+    moves = MOVES[status]
+    if not moves:
+        return "it is closed, so its status cannot change."
+    return "it can move to " + " or ".join(f"`{m}`" for m in moves) + "."
+

@@ -1,0 +1,249 @@
+"""How TA requests look in Slack: replies, notices, the list, and the two forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timezone
+
+from bot.countries import country_name
+from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header,
+                        mention, section, truncate)
+from bot.strategies import STRATEGIES
+from bot.ta import KINDS
+from storage.organisations import Organisation
+from storage.ta_requests import TAEvent, TARequest
+
+PAGE_SIZE = 15
+HISTORY_SHOWN = 30
+STATUS_ICONS = {"new": ":new:", "assigned": ":handshake:", "in-progress": ":hourglass_flowing_sand:",
+                "completed": ":white_check_mark:", "declined": ":no_entry_sign:"}
+
+# Form and button identifiers (the handlers listen for these)
+REQUEST_FORM = "ta_request_form"
+ASSIGN_FORM = "ta_assign_form"
+ASSIGN_BUTTON = "ta_assign"
+DECLINE_BUTTON = "ta_decline"
+PAGE_BUTTON = "ta_list_page"
+
+
+def due_token(due: date) -> str:
+    """A date token at noon UTC, so the day reads the same from Honolulu to Auckland."""
+    noon = datetime.combine(due, time(12), tzinfo=timezone.utc)
+    return date_token(noon, "{date_short_pretty}")
+
+
+def when(moment: datetime) -> str:
+    return date_token(moment, "{date_short_pretty} {time}")
+
+
+def strategy_tags(tags: list[str]) -> str:
+    return " ".join(f"`#{t}`" for t in tags) or "none given"
+
+
+def org_label(organisation: Organisation | None) -> str:
+    return escape(organisation.label) if organisation else "not yet"
+
+
+def one_line(request: TARequest, organisation: Organisation | None = None) -> str:
+    parts = [f"*{request.ref}*", country_name(request.country), f"{STATUS_ICONS[request.status]} {request.status}",
+             escape(truncate(request.need, 120))]
+    if organisation:
+        parts.append(f"→ {escape(organisation.short_name or organisation.name)}")
+    if request.due_date:
+        parts.append(f"due {due_token(request.due_date)}")
+    return " · ".join(parts)
+
+
+def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
+    fields = [
+        ("Country", country_name(request.country)),
+        ("Status", f"{STATUS_ICONS[request.status]} {request.status}"),
+        ("Requested by", f"{mention(request.requester)} on {when(request.created_at)}"),
+        ("Strategies", strategy_tags(request.strategies)),
+        ("Kind of support", KINDS.get(request.kind or "", "not given")),
+        ("Due", due_token(request.due_date) if request.due_date else "no date given"),
+        ("Organisation", org_label(organisation)),
+        ("Lead", mention(request.lead) if request.lead else "not yet"),
+    ]
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in fields]}
+
+
+def need_block(request: TARequest) -> dict:
+    return section("*What is needed*\n" + escape(truncate(request.need, SECTION_LIMIT - 100)))
+
+
+def logged(request: TARequest, matching: list[Organisation]) -> Reply:
+    text = f"Logged {request.ref}: {country_name(request.country)}, {truncate(request.need, 80)}"
+    blocks = [section(f":inbox_tray: Logged *{request.ref}*. The coordinators have been told; "
+                      f"you will hear of every change by direct message."),
+              fields_block(request, None), need_block(request)]
+    if matching:
+        blocks.append(context("Member organisations offering these strategies: " + _names(matching)))
+    blocks.append(context(f"Add to it with `/ta note {request.ref} <text>`; see it with `/ta show {request.ref}`."))
+    return Reply(text=escape(text), blocks=blocks)
+
+
+def announcement(request: TARequest, organisation: Organisation | None, matching: list[Organisation]) -> Reply:
+    """The coordinators' copy: buttons while it is new, then what became of it."""
+    blocks = [header(f"TA request {request.ref}: {country_name(request.country)}"),
+              fields_block(request, organisation), need_block(request)]
+    if request.status == "new":
+        blocks.append(context("Offering these strategies: " + (_names(matching) if matching else
+                                                              "no member organisation lists them yet")))
+        blocks.append({"type": "actions", "block_id": f"ta_actions_{request.id}", "elements": [
+            {"type": "button", "action_id": ASSIGN_BUTTON, "style": "primary", "value": str(request.id),
+             "text": {"type": "plain_text", "text": "Assign…"}},
+            {"type": "button", "action_id": DECLINE_BUTTON, "style": "danger", "value": str(request.id),
+             "text": {"type": "plain_text", "text": "Decline"},
+             "confirm": {"title": {"type": "plain_text", "text": f"Decline {request.ref}?"},
+                         "text": {"type": "mrkdwn", "text": "The requester will be told it was declined."},
+                         "confirm": {"type": "plain_text", "text": "Decline"},
+                         "deny": {"type": "plain_text", "text": "Keep it"}, "style": "danger"}},
+        ]})
+    else:
+        blocks.append(context(f"Now {request.status}. `/ta show {request.ref}` has its history."))
+    return Reply(text=f"TA request {request.ref} ({request.status}): {escape(truncate(request.need, 100))}",
+                 blocks=blocks, ephemeral=False)
+
+
+def to_requester(request: TARequest, organisation: Organisation | None) -> Reply:
+    news = {"assigned": f"has been brokered to *{org_label(organisation)}*",
+            "in-progress": "is in progress", "completed": "is completed", "declined": "was declined"}
+    line = f"{STATUS_ICONS[request.status]} Your request *{request.ref}* ({country_name(request.country)}) " \
+           f"{news.get(request.status, 'is ' + request.status)}."
+    if request.lead:
+        line += f" Lead: {mention(request.lead)}."
+    return Reply(text=f"Your request {request.ref} is {request.status}",
+                 blocks=[section(line), context(f"`/ta show {request.ref}` has its full history.")], ephemeral=False)
+
+
+def to_lead(request: TARequest, organisation: Organisation | None) -> Reply:
+    line = (f":handshake: You are the lead for *{request.ref}* ({country_name(request.country)}), "
+            f"brokered to *{org_label(organisation)}*.")
+    hint = (f"Move it on with `/ta status {request.ref} in-progress` and later `completed`; "
+            f"add news with `/ta note {request.ref} <text>`.")
+    return Reply(text=f"You lead {request.ref}", blocks=[section(line), need_block(request), context(hint)],
+                 ephemeral=False)
+
+
+def detail(request: TARequest, organisation: Organisation | None, history: list[TAEvent],
+           organisations: dict[int, Organisation]) -> Reply:
+    blocks = [header(f"{request.ref}: {country_name(request.country)}"), fields_block(request, organisation),
+              need_block(request), divider()]
+    lines = [_event_line(event, organisations) for event in history[-HISTORY_SHOWN:]]
+    if len(history) > HISTORY_SHOWN:
+        lines.insert(0, f"_{len(history) - HISTORY_SHOWN} earlier events not shown_")
+    blocks += [section(chunk) for chunk in _chunks(["*History*", *lines])]
+    return Reply(text=f"{request.ref}: {escape(truncate(request.need, 100))}", blocks=blocks[:MAX_BLOCKS])
+
+
+def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
+    who = mention(event.actor)
+    if event.kind == "created":
+        what = "logged the request"
+    elif event.kind == "assigned":
+        what = f"brokered it to *{org_label(organisations.get(event.organisation_id))}*"
+        what += f", lead {mention(event.lead)}" if event.lead else ""
+    elif event.kind == "status":
+        what = f"moved it to *{event.status}*"
+    else:
+        what = "noted"
+    if event.text:
+        what += f": {escape(truncate(event.text, 400))}"
+    return f"• {when(event.at)} {who} {what}"
+
+
+def listing(requests: list[TARequest], total: int, page: int, query: str,
+            organisations: dict[int, Organisation]) -> Reply:
+    title = f"*TA requests* ({escape(query) or 'open'}): {total}"
+    if not requests:
+        return Reply.of(f"{title}. None match." + ("" if page == 0 else " That was the last page."))
+    first = page * PAGE_SIZE + 1
+    blocks = [section(f"{title}, newest first; {first}–{first + len(requests) - 1} shown.")]
+    blocks += [section(one_line(r, organisations.get(r.organisation_id))) for r in requests]
+    if first - 1 + len(requests) < total:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "action_id": PAGE_BUTTON, "text": {"type": "plain_text", "text": "Next page"},
+             "value": json.dumps({"q": query[:200], "p": page + 1})}]})
+    blocks.append(context("`/ta show <id>` for one request and its history; "
+                          "`/ta list [open|mine|all|<status>] [<country>] [#strategy]`."))
+    return Reply(text=f"{total} TA requests", blocks=blocks)
+
+
+def request_form() -> dict:
+    """The modal a bare `/ta` opens."""
+    def option(value: str, label: str) -> dict:
+        return {"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": value}
+
+    return {
+        "type": "modal", "callback_id": REQUEST_FORM,
+        "title": {"type": "plain_text", "text": "New TA request"},
+        "submit": {"type": "plain_text", "text": "Log request"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "input", "block_id": "country", "label": {"type": "plain_text", "text": "Country"},
+             "hint": {"type": "plain_text", "text": "English name or ISO code, e.g. Kenya or KE"},
+             "element": {"type": "plain_text_input", "action_id": "value", "max_length": 100}},
+            {"type": "input", "block_id": "need", "label": {"type": "plain_text", "text": "What is needed"},
+             "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 2000}},
+            {"type": "input", "block_id": "strategies", "optional": True,
+             "label": {"type": "plain_text", "text": "INSPIRE strategies"},
+             "element": {"type": "multi_static_select", "action_id": "value",
+                         "placeholder": {"type": "plain_text", "text": "Choose any that apply"},
+                         "options": [option(s.tag, s.name) for s in STRATEGIES]}},
+            {"type": "input", "block_id": "kind", "optional": True,
+             "label": {"type": "plain_text", "text": "Kind of support"},
+             "element": {"type": "static_select", "action_id": "value",
+                         "options": [option(k, label) for k, label in KINDS.items()]}},
+            {"type": "input", "block_id": "due", "optional": True, "label": {"type": "plain_text", "text": "Needed by"},
+             "element": {"type": "datepicker", "action_id": "value"}},
+        ],
+    }
+
+
+def assign_form(request: TARequest, organisations: list[Organisation], matching: list[Organisation]) -> dict:
+    """The modal the Assign button opens: organisation (best matches first) and lead."""
+    first = [o for o in matching] + [o for o in organisations if o not in matching]
+    options = [{"text": {"type": "plain_text", "text": truncate(o.label, 75)}, "value": str(o.id)} for o in first[:100]]
+    return {
+        "type": "modal", "callback_id": ASSIGN_FORM, "private_metadata": str(request.id),
+        "title": {"type": "plain_text", "text": f"Assign {request.ref}"},
+        "submit": {"type": "plain_text", "text": "Assign"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(one_line(request)),
+            {"type": "input", "block_id": "organisation", "label": {"type": "plain_text", "text": "Member organisation"},
+             "element": {"type": "static_select", "action_id": "value", "options": options}},
+            {"type": "input", "block_id": "lead", "optional": True, "label": {"type": "plain_text", "text": "Lead person"},
+             "element": {"type": "users_select", "action_id": "value"}},
+        ],
+    }
+
+
+def organisations_reply(organisations: list[Organisation]) -> Reply:
+    lines = [f"• *{escape(o.label)}*: {strategy_tags(o.strategies) if o.strategies else '_no strategies listed yet_'}"
+             for o in organisations]
+    blocks = [section(f"*Member organisations* ({len(organisations)})")]
+    blocks += [section(chunk) for chunk in _chunks(lines)][: MAX_BLOCKS - 3]
+    blocks.append(context("Tags: " + " ".join(f"`#{s.tag}` {s.name}" for s in STRATEGIES)))
+    blocks.append(context("Coordinators set what each offers with `/iwg orgs add <name> #tag …`."))
+    return Reply(text=f"{len(organisations)} member organisations", blocks=blocks)
+
+
+def _names(organisations: list[Organisation]) -> str:
+    return ", ".join(escape(o.short_name or o.name) for o in organisations[:10]) + (
+        f" and {len(organisations) - 10} more" if len(organisations) > 10 else "")
+
+
+def _chunks(lines: list[str], limit: int = SECTION_LIMIT - 100) -> list[str]:
+    """Lines packed into as few sections as fit Block Kit's 3000 characters each."""
+    chunks, current = [], ""
+    for line in lines:
+        line = truncate(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    return chunks + ([current] if current else [])
+

@@ -1,0 +1,274 @@
+"""`/ta`: technical-assistance requests, and the buttons and forms that go with them."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot import ta_blocks
+from bot.catalogue import BY_COMMAND
+from bot.countries import find_country
+from bot.dates import parse_due_date
+from bot.errors import UserError
+from bot.exports import send_export
+from bot.render import Reply, escape, unescape
+from bot.services import Services
+from bot.strategies import find_strategy, parse_tags
+from bot.ta import KINDS, STATUS_USAGE, NewRequest
+from bot.text import clean_text, echo, parse_ref, parse_user, split_command
+from handlers import help
+from handlers.common import SlashCommand, slash_command
+from storage.ta_requests import OPEN_STATUSES, STATUSES, TAFilter
+
+NEW_USAGE = "`/ta new <country>: <what is needed> [#strategy …] [by <date>]`, e.g. " \
+            "`/ta new Kenya: training for social workers #response by 30 March`"
+LIST_USAGE = "`/ta list [open|mine|all|<status>] [<country>] [#strategy]`"
+ASSIGN_USAGE = "`/ta assign <id> <organisation> [@lead]`, e.g. `/ta assign TA-7 WHO @Amina`"
+NOTE_USAGE = "`/ta note <id> <text>`"
+SHOW_USAGE = "`/ta show <id>`, e.g. `/ta show TA-7`"
+NEED_LIMIT = 2000
+
+# A "by …" at the end is a due date only when it reads like one ("by phone" is part of the need).
+_DUE = re.compile(r"^(?P<need>.*?)\s+by\s+(?P<due>[^:]{1,60})$", re.IGNORECASE | re.DOTALL)
+_DATE_WORDS = re.compile(
+    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|"
+    r"next|end|week|month|year|quarter|q[1-4])", re.IGNORECASE)
+
+
+def register(app: App, services: Services) -> None:
+    slash_command(app, "/ta", lambda cmd, client: ta(services, cmd, client))
+    interactions(app, services)
+
+
+def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None:
+    sub, rest = split_command(cmd.text)
+    if sub == "":
+        view = ta_blocks.request_form()
+        services.later(lambda: client.views_open(trigger_id=cmd.trigger_id, view=view), "opening the TA form")
+        return None
+    forms = {"help": lambda: help.family_help(BY_COMMAND["/ta"]), "new": lambda: new(services, cmd.user_id, rest),
+             "list": lambda: list_requests(services, cmd.user_id, rest), "show": lambda: show(services, rest),
+             "assign": lambda: assign(services, cmd.user_id, rest), "status": lambda: status(services, cmd.user_id, rest),
+             "note": lambda: note(services, cmd.user_id, rest), "export": lambda: export(services, cmd.user_id, client)}
+    if sub not in forms:
+        raise UserError(f"`/ta {echo(sub)}` is not a form I know.", hint="`/ta help` lists every form with an example.")
+    return forms[sub]()
+
+
+# --- the forms ---------------------------------------------------------------------------
+
+
+def new(services: Services, requester: str, text: str) -> Reply:
+    request = services.ta.log(parse_new(services, text), requester)
+    return ta_blocks.logged(request, services.ta.matching_organisations(request))
+
+
+def parse_new(services: Services, text: str) -> NewRequest:
+    country_text, colon, rest = text.partition(":")
+    if not colon or not country_text.strip():
+        raise UserError("Start with the country and a colon, then what is needed.", NEW_USAGE)
+    country = find_country(country_text, usage=NEW_USAGE)
+    rest, strategies = parse_tags(rest, usage=NEW_USAGE)
+    due = None
+    match = _DUE.match(rest.strip())
+    if match and _DATE_WORDS.search(match.group("due")):
+        rest, due = match.group("need"), parse_due_date(match.group("due"), services.settings.timezone,
+                                                       services.storage.clock())
+    need = clean_text(rest, what="description of what is needed", limit=NEED_LIMIT, usage=NEW_USAGE)
+    return NewRequest(country=country.code, need=need, strategies=[s.tag for s in strategies], due_date=due)
+
+
+def list_requests(services: Services, asker: str, text: str, page: int = 0) -> Reply:
+    wanted = parse_list(text, asker)
+    requests, total = services.ta_requests.search(wanted, ta_blocks.PAGE_SIZE, page * ta_blocks.PAGE_SIZE)
+    organisations = {o.id: o for o in services.organisations.list()}
+    return ta_blocks.listing(requests, total, page, text.strip(), organisations)
+
+
+def parse_list(text: str, asker: str) -> TAFilter:
+    rest, strategies = parse_tags(text, usage=LIST_USAGE)
+    scope, _, country_text = rest.strip().partition(" ")
+    statuses, involving = OPEN_STATUSES, None
+    if scope.lower() == "all":
+        statuses = None
+    elif scope.lower() == "mine":
+        statuses, involving = None, asker
+    elif scope.lower() in STATUSES:
+        statuses = (scope.lower(),)
+    elif scope.lower() != "open":
+        country_text = rest  # no scope given: all of it names the country
+    country = find_country(country_text, usage=LIST_USAGE).code if country_text.strip() else None
+    if len(strategies) > 1:
+        raise UserError("Give one strategy to filter by.", LIST_USAGE)
+    return TAFilter(statuses=statuses, involving=involving, country=country,
+                    strategy=strategies[0].tag if strategies else None)
+
+
+def show(services: Services, text: str) -> Reply:
+    request = services.ta.get(_request_id(text, SHOW_USAGE))
+    organisations = {o.id: o for o in services.organisations.list()}
+    return ta_blocks.detail(request, organisations.get(request.organisation_id),
+                            services.ta_requests.history(request.id), organisations)
+
+
+def assign(services: Services, actor: str, text: str) -> Reply:
+    ref, _, rest = text.strip().partition(" ")
+    request_id = _request_id(ref, ASSIGN_USAGE)
+    services.require_coordinator(actor, "assign requests")
+    words = rest.split()
+    lead = parse_user(words[-1]) if words else None
+    organisation = _one_organisation(services, " ".join(words[:-1] if lead else words))
+    request = services.ta.assign(actor, request_id, organisation, lead)
+    return Reply.of(f"{request.ref} is assigned to *{escape(organisation.label)}*"
+                    + (f", lead <@{lead}>" if lead else "") + ". The requester has been told.", ":handshake:")
+
+
+def status(services: Services, actor: str, text: str) -> Reply:
+    parts = text.strip().split(maxsplit=2)
+    if len(parts) < 2:
+        raise UserError("Say which request and its new status.", STATUS_USAGE)
+    request_id = _request_id(parts[0], STATUS_USAGE)
+    note = clean_text(parts[2], what="note", limit=NEED_LIMIT, usage=STATUS_USAGE) if len(parts) > 2 else None
+    request = services.ta.move(actor, request_id, parts[1].lower(), note)
+    return Reply.of(f"{request.ref} is now *{request.status}*.", ta_blocks.STATUS_ICONS[request.status])
+
+
+def note(services: Services, actor: str, text: str) -> Reply:
+    ref, _, rest = text.strip().partition(" ")
+    request_id = _request_id(ref, NOTE_USAGE)
+    body = clean_text(rest, what="note", limit=NEED_LIMIT, usage=NOTE_USAGE)
+    request = services.ta.note(actor, request_id, body)
+    return Reply.of(f"Noted on {request.ref}.", ":memo:")
+
+
+def export(services: Services, asker: str, client: WebClient) -> Reply:
+    services.require_coordinator(asker, "export the requests")
+    services.later(lambda: send_export(services, client, asker), "the TA export")
+    return Reply.of("The CSV of every TA request is on its way to your direct messages.", ":outbox_tray:")
+
+
+def _request_id(token: str, usage: str) -> int:
+    request_id = parse_ref(token, "TA") if token.strip() else None
+    if request_id is None:
+        raise UserError(f"“{echo(token)}” is not a request ID; they look like TA-7 (or just 7)." if token.strip()
+                        else "Say which request, e.g. TA-7.", usage)
+    return request_id
+
+
+def _one_organisation(services: Services, name: str):
+    if not name.strip():
+        raise UserError("Name the member organisation.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
+    found = services.organisations.match(clean_text(name, what="organisation", limit=200))
+    if not found:
+        raise UserError(f"No member organisation is called “{echo(name)}”.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
+    if len(found) > 1:
+        names = ", ".join(escape(o.short_name or o.name) for o in found[:8])
+        raise UserError(f"“{echo(name)}” could be {names}: type more of the name.", ASSIGN_USAGE)
+    return found[0]
+
+
+# --- buttons and forms -------------------------------------------------------------------
+
+
+def interactions(app: App, services: Services) -> None:
+    @app.action(ta_blocks.ASSIGN_BUTTON)
+    def assign_button(ack, body, action, client: WebClient, respond):
+        ack()
+        actor = body["user"]["id"]
+        try:
+            services.require_coordinator(actor, "assign requests")
+            request = services.ta.get(int(action["value"]))
+            view = ta_blocks.assign_form(request, services.organisations.list(),
+                                         services.ta.matching_organisations(request))
+        except UserError as refusal:
+            services.later(lambda: respond(**refusal.reply().as_ack(), replace_original=False), "a refusal")
+            return
+        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=view), "the assign form")
+
+    @app.action(ta_blocks.DECLINE_BUTTON)
+    def decline_button(ack, body, action, respond):
+        ack()
+        try:
+            request = services.ta.move(body["user"]["id"], int(action["value"]), "declined", None)
+            reply = Reply.of(f"{request.ref} is declined; the requester has been told.", ":no_entry_sign:")
+        except UserError as refusal:
+            reply = refusal.reply()
+        services.later(lambda: respond(**reply.as_ack(), replace_original=False), "the decline answer")
+
+    @app.action(ta_blocks.PAGE_BUTTON)
+    def next_page(ack, body, action, respond):
+        ack()
+        wanted = json.loads(action["value"])
+        try:
+            reply = list_requests(services, body["user"]["id"], wanted["q"], int(wanted["p"]))
+        except UserError as refusal:
+            reply = refusal.reply()
+        services.later(lambda: respond(**reply.as_ack(), replace_original=True), "the next page")
+
+    @app.view(ta_blocks.REQUEST_FORM)
+    def request_submitted(ack, body, view):
+        requester = body["user"]["id"]
+        new_request, errors = read_request_form(services, view["state"]["values"])
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        services.ta.log(new_request, requester, confirm=True)
+        ack()
+
+    @app.view(ta_blocks.ASSIGN_FORM)
+    def assign_submitted(ack, body, view):
+        values = view["state"]["values"]
+        organisation = services.organisations.get(int(values["organisation"]["value"]["selected_option"]["value"]))
+        lead = values["lead"]["value"].get("selected_user")
+        try:
+            services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead)
+        except UserError as refusal:
+            ack(response_action="errors", errors={"organisation": refusal.problem[:150]})
+            return
+        ack()
+
+
+def read_request_form(services: Services, values: dict) -> tuple[NewRequest | None, dict[str, str]]:
+    """The modal's fields, each checked on its own: (the request, {}) or (None, errors by field)."""
+    errors: dict[str, str] = {}
+
+    def field(block: str, read):
+        try:
+            return read(values.get(block, {}).get("value", {}))
+        except UserError as problem:
+            errors[block] = _plain(problem.problem)[:150]
+            return None
+
+    country = field("country", lambda v: find_country(v.get("value") or ""))
+    need = field("need", lambda v: clean_text(v.get("value") or "", what="description", limit=NEED_LIMIT))
+    strategies = field("strategies", lambda v: [find_strategy(o["value"]).tag for o in v.get("selected_options") or []])
+    kind = field("kind", lambda v: _kind((v.get("selected_option") or {}).get("value")))
+    due = field("due", lambda v: _form_date(services, v.get("selected_date")))
+    if errors:
+        return None, errors
+    return NewRequest(country=country.code, need=need, strategies=strategies, kind=kind, due_date=due), {}
+
+
+def _kind(value: str | None) -> str | None:
+    if value is not None and value not in KINDS:
+        raise UserError("Pick one of the kinds offered.")
+    return value
+
+
+def _form_date(services: Services, value: str | None) -> date | None:
+    if not value:
+        return None
+    due = date.fromisoformat(value)
+    today = services.storage.clock().astimezone(services.settings.timezone).date()
+    if due < today:
+        raise UserError("That date has passed; pick today or later.")
+    return due
+
+
+def _plain(text: str) -> str:
+    """Error text for a form field, which shows plain text, not mrkdwn."""
+    return unescape(text).replace("*", "").replace("`", "")

@@ -1,0 +1,70 @@
+"""Member organisations and the INSPIRE strategies each offers technical assistance on."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from storage.db import Storage, to_iso
+
+
+class Organisation(BaseModel):
+    id: int
+    name: str
+    short_name: str | None = None
+    strategies: list[str] = []
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Organisation":
+        return cls(**{**row, "strategies": row["strategies"].split()})
+
+
+class OrganisationRepository:
+    def __init__(self, storage: Storage):
+        self.storage = storage
+
+    def list(self) -> list[Organisation]:
+        rows = self.storage.db.query("SELECT * FROM organisations ORDER BY name COLLATE NOCASE")
+        return [Organisation.from_row(row) for row in rows]
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        rows = list(self.storage.db.query("SELECT * FROM organisations WHERE id = ?", [organisation_id]))
+        return Organisation.from_row(rows[0]) if rows else None
+
+    def match(self, text: str) -> list[Organisation]:
+        """Organisations `text` names: an exact name or short name, else every prefix match."""
+        wanted = text.strip().casefold()
+        everyone = self.list()
+        exact = [o for o in everyone if wanted in (o.name.casefold(), (o.short_name or "").casefold())]
+        if exact:
+            return exact
+        return [o for o in everyone if o.name.casefold().startswith(wanted)
+                or (o.short_name or "").casefold().startswith(wanted)]
+
+    def save(self, name: str, short_name: str | None, strategies: list[str] | None) -> tuple[Organisation, bool]:
+        """Add one, or update the strategies of the one with that name; True if added."""
+        now = to_iso(self.storage.clock())
+        with self.storage.write() as db:
+            row = db.execute(
+                "SELECT id FROM organisations WHERE name = ? OR short_name = ?", [name, short_name or name]
+            ).fetchone()
+            if row is None:
+                cursor = db.execute(
+                    "INSERT INTO organisations (name, short_name, strategies, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?)", [name, short_name, " ".join(strategies or []), now, now])
+                organisation_id, added = cursor.lastrowid, True
+            else:
+                organisation_id, added = row[0], False
+                if strategies is not None:
+                    db.execute("UPDATE organisations SET strategies = ?, updated_at = ? WHERE id = ?",
+                               [" ".join(strategies), now, organisation_id])
+            return self.get(organisation_id), added
+
+    def offering(self, strategies: list[str]) -> list[Organisation]:
+        """Those offering TA on any of these strategies, the best match first."""
+        wanted = set(strategies)
+        scored = [(len(wanted & set(o.strategies)), o) for o in self.list()]
+        return [o for score, o in sorted(scored, key=lambda pair: -pair[0]) if score]
