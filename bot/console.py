@@ -32,6 +32,8 @@ TEAM = "T0CONSOLE"
 
 _TYPED_MENTION = re.compile(r"(?<![<\w])@([UW][A-Z0-9]{2,})\b")
 
+FORM_NOTE = "(Forms cannot be filled in the console; each has a one-line command: see `help` of the command.)"
+
 HELP = """Type a slash command as a member of the workspace would, e.g. /iwg help.
   as @U0123ABCD   act as another member (to see what non-coordinators get)
   as me           act as yourself again (a coordinator)
@@ -49,7 +51,7 @@ class ConsoleSlack(LocalSlack):
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
-        where = str(args.get("channel", ""))
+        where = str(args.get("channel") or args.get("channel_id") or "")
         labels = {
             "chat.postMessage": f"posted to {_place(where)}",
             "chat.postEphemeral": f"only @{args.get('user')} sees this, in {_place(where)}",
@@ -60,15 +62,26 @@ class ConsoleSlack(LocalSlack):
         elif method.startswith("views."):
             view = args.get("view") or {}
             title = (view.get("title") or {}).get("text", "App Home")
-            self.show(f"a form opens: {title}", view.get("blocks"), None)
+            note = [{"type": "context", "elements": [{"type": "mrkdwn", "text": FORM_NOTE}]}] if view.get("type") == "modal" else []
+            self.show(f"a form opens: {title}", (view.get("blocks") or []) + note, None)
         elif method == "files.completeUploadExternal":
-            self.show(f"a file arrives in {_place(where)}", None, str(args.get("initial_comment", "")))
+            self.show(f"a file arrives in {_place(where)}", None, self._files_text(args))
         return super().answer(method, args)
 
     def on_response(self, key: str, args: dict):
         ephemeral = args.get("response_type", "ephemeral") == "ephemeral"
         self.show("only you see this" if ephemeral else f"posted to #{CHANNEL}", args.get("blocks"), args.get("text"))
         return super().on_response(key, args)
+
+    def _files_text(self, args: dict) -> str:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files or []
+        parts = [str(args.get("initial_comment", ""))]
+        for item in files:
+            content = self.uploads.get(item.get("id"), b"").decode("utf-8", "replace").splitlines()
+            parts.append(f"📎 {self.upload_names.get(item.get('id'), item.get('title'))} ({len(content)} lines):")
+            parts += [f"    {line}" for line in content[:6]] + (["    …"] if len(content) > 6 else [])
+        return "\n".join(parts)
 
     def show(self, label: str, blocks, text: str | None) -> None:
         body = blocks_to_text(blocks) if blocks else mrkdwn_to_text(text or "")

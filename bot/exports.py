@@ -41,5 +41,5 @@ def send_export(services: "Services", client: WebClient, user_id: str) -> None:
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(
         channel=dm, filename=f"iwg-ta-requests-{day}.csv", title=f"IWG TA requests, {day}",
-        content=requests_csv(rows), initial_comment=f"All {len(rows)} TA requests, as of today.",
+        content=requests_csv(rows), initial_comment=f"All {len(rows)} TA request{'' if len(rows) == 1 else 's'}, as of today.",
     )

@@ -28,6 +28,7 @@ class LocalSlack:
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
         self.uploads: dict[str, bytes] = {}
+        self.upload_names: dict[str, str] = {}
         local = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -122,6 +123,7 @@ class LocalSlack:
             return {"ok": True, "view": {"id": "V0LOCAL", **(args.get("view") or {})}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._files):08d}"
+            self.upload_names[file_id] = str(args.get("filename", file_id))
             return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = args.get("files")

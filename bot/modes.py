@@ -48,10 +48,21 @@ def open_services(settings: Settings, extra_coordinators: tuple[str, ...] = ()) 
     except sqlite3.Error as error:
         _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
     services = Services.build(settings, storage)
+    services.later(warm_up, "warming up the date parser")
     services.coordinators.sync_config(settings.coordinators + extra_coordinators)
     if not services.coordinators.list():
         log.warning("No coordinators: set IWG_COORDINATORS to the Slack member IDs of the first ones")
     return services
+
+
+def warm_up() -> None:
+    """dateparser loads its English data on first use (~150 ms): not on a member's time."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.dates import parse_due_date
+
+    parse_due_date("tomorrow", ZoneInfo("UTC"), datetime.now(timezone.utc))
 
 
 def _build_app(services: Services, **kwargs):

@@ -138,7 +138,7 @@ def blocks_to_text(blocks: list[dict]) -> str:
             if "text" in block:
                 lines.append(mrkdwn_to_text(block["text"]["text"]))
             for item in block.get("fields", []):
-                lines.append("  " + mrkdwn_to_text(item["text"]))
+                lines.append("  " + mrkdwn_to_text(item["text"]).replace("\n", ": ", 1).replace("\n", " "))
             if "accessory" in block:
                 lines.append("    " + _element_text(block["accessory"]))
         elif kind == "context":
@@ -147,6 +147,9 @@ def blocks_to_text(blocks: list[dict]) -> str:
             lines.append("-" * 40)
         elif kind == "actions":
             lines.append("  " + " ".join(_element_text(e) for e in block["elements"]))
+        elif kind == "input":
+            optional = " (optional)" if block.get("optional") else ""
+            lines.append(f"  {block['label']['text']}{optional}: [{block['element']['type'].replace('_', ' ')}]")
         elif kind == "rich_text":
             lines.append("(rich text)")
     return "\n".join(lines)

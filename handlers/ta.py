@@ -225,6 +225,8 @@ def interactions(app: App, services: Services) -> None:
         organisation = services.organisations.get(int(values["organisation"]["value"]["selected_option"]["value"]))
         lead = values["lead"]["value"].get("selected_user")
         try:
+            if organisation is None:
+                raise UserError("That organisation is no longer listed; pick another.")
             services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead)
         except UserError as refusal:
             ack(response_action="errors", errors={"organisation": refusal.problem[:150]})
