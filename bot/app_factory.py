@@ -64,11 +64,19 @@ def create_app(
     return app
 
 
-def _on_error(error: Exception) -> BoltResponse:
-    """A listener that raised: log the error (not the body) and tell the member, ephemerally."""
+SORRY = "Something went wrong on my side and that did not complete."
+TRY_AGAIN = "Please try again in a moment; if it keeps happening, tell a coordinator."
+
+
+def _on_error(error: Exception, body: dict) -> BoltResponse:
+    """A listener that raised: log the error (not the body) and answer in the form Slack
+    takes for what was sent: a message for a command, the form itself for a submission."""
     log.error("listener failed: %r", error)
-    reply = error_reply(
-        "Something went wrong on my side and that did not complete.",
-        hint="Please try again in a moment; if it keeps happening, tell a coordinator.",
-    )
-    return BoltResponse(status=200, body=reply.as_ack())
+    if body.get("type") == "view_submission":
+        view = {"type": "modal", "title": {"type": "plain_text", "text": "IWG Bot"},
+                "close": {"type": "plain_text", "text": "Close"},
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f":warning: {SORRY} {TRY_AGAIN}"}}]}
+        return BoltResponse(status=200, body={"response_action": "update", "view": view})
+    if body.get("type") == "block_actions":
+        return BoltResponse(status=200, body="")
+    return BoltResponse(status=200, body=error_reply(SORRY, hint=TRY_AGAIN).as_ack())

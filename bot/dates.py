@@ -52,6 +52,36 @@ _COUNTED = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nin
                       r"\s+(?:months?|years?)\b", re.I)
 
 
+_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
+_FAR = timedelta(days=2 * 366)  # further than anyone means without typing the year
+
+
+def _numeric_dates(text: str, today: date) -> str:
+    """Numeric dates made explicit (ISO) before dateparser sees them, which reads a
+    year-less "12/25" as a day in 2125: day first, month first only when it must be, and
+    without a year the next such day."""
+
+    def iso(match: re.Match) -> str:
+        first, second, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        day, month = (first, second) if second <= 12 else (second, first)
+        years = [int(year) + (2000 if len(year) == 2 else 0)] if year else [today.year, today.year + 1]
+        for candidate in years:
+            try:
+                found = date(candidate, month, day)
+            except ValueError:
+                raise UserError(f"There is no day “{echo(match.group(0))}”: dates are day first, "
+                                "e.g. 30/03/2027.") from None
+            if year or found >= today:
+                return found.isoformat()
+        return found.isoformat()
+
+    return _NUMERIC.sub(iso, text)
+
+
+class NotADate(UserError):
+    """The text does not read as a date at all (as opposed to a date that cannot be used)."""
+
+
 def _local(now: datetime, tz: ZoneInfo) -> datetime:
     """`now` as naive wall time in `tz`, as dateparser's RELATIVE_BASE wants it."""
     return (now if now.tzinfo else now.replace(tzinfo=timezone.utc)).astimezone(tz).replace(tzinfo=None)
@@ -65,9 +95,15 @@ def _parse(text: str, tz: ZoneInfo, now: datetime, settings: dict) -> tuple[date
     """(datetime, period) or None; period is "day", "week", "month", "year" or "time"."""
     if len(text) > MAX_INPUT or not _READABLE.search(text) or not text.isprintable():  # after split()
         return None
-    settings = {**settings, "RELATIVE_BASE": _local(now, tz), "TIMEZONE": str(tz)}
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
-    return (data.date_obj, data.period) if data.date_obj else None
+    local = _local(now, tz)
+    settings = {**settings, "RELATIVE_BASE": local, "TIMEZONE": str(tz)}
+    typed = _numeric_dates(text, local.date())
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(typed)
+    if not data.date_obj:
+        return None
+    if not re.search(r"\d{4}", typed) and data.date_obj.replace(tzinfo=None) - local > _FAR:
+        return None  # a year nobody typed, years away: dateparser misread something
+    return data.date_obj, data.period
 
 
 def _due(text: str, tz: ZoneInfo, now: datetime, end_of: bool) -> date | None:
@@ -97,7 +133,7 @@ def parse_due_date(text: str, tz: ZoneInfo, now: datetime) -> date:
         rest = "this " + rest
     day = _due(rest, tz, now, end_of=rest != text)
     if day is None:
-        raise UserError(f"I couldn't read “{_shown(text)}” as a date. Try e.g. 30 March 2027 or in 6 weeks.")
+        raise NotADate(f"I couldn't read “{_shown(text)}” as a date. Try e.g. 30 March 2027 or in 6 weeks.")
     today = _local(now, tz).date()
     if (day.year, day.month) == (today.year + 1, today.month):
         # dateparser's "future" skips today: "25 November" or "November" typed on 25
@@ -121,7 +157,7 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     text = " ".join(text.split())
     parsed = _parse(text, tz, now, _MOMENT)
     if not parsed:
-        raise UserError(f"I couldn't read “{_shown(text)}” as a date and time. "
+        raise NotADate(f"I couldn't read “{_shown(text)}” as a date and time. "
                         "Try e.g. 30 March 2027 14:00 or tomorrow 9am.")
     if parsed[1] in ("month", "year") and not _COUNTED.search(text):
         raise UserError(f"“{_shown(text)}” names a month or a year; which day? "

@@ -37,7 +37,7 @@ def _inert(value) -> str:
 
 def send_export(services: "Services", client: WebClient, user_id: str) -> None:
     rows = services.ta_requests.export_rows()
-    day = services.storage.clock().date().isoformat()
+    day = services.storage.clock().astimezone(services.settings.timezone).date().isoformat()
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(
         channel=dm, filename=f"iwg-ta-requests-{day}.csv", title=f"IWG TA requests, {day}",

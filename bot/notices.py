@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import ta, ta_blocks
+from bot.courier import PERMANENT_ERRORS
 from bot.render import Reply
 from bot.text import parse_ref
 from storage.outbox import Notice
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+
+log = logging.getLogger("iwg.notices")
 
 
 class NoticeSender:
@@ -33,8 +39,11 @@ class NoticeSender:
         elif notice.kind == ta.TELL_REQUESTER:
             change = request.model_copy(update=notice.detail)
             reply = ta_blocks.to_requester(change, self.services.organisations.get(change.organisation_id or 0))
-        elif notice.kind == ta.TELL_LEAD:
-            reply = ta_blocks.to_lead(request, organisation)
+        elif notice.kind in (ta.TELL_LEAD, ta.TELL_FORMER_LEAD):
+            # as it was assigned, even if it was reassigned again before this went out
+            given = self.services.organisations.get(notice.detail.get("organisation_id") or 0)
+            render = ta_blocks.to_lead if notice.kind == ta.TELL_LEAD else ta_blocks.to_former_lead
+            reply = render(request, given)
         elif notice.kind == ta.CONFIRM:
             reply = ta_blocks.logged(request, self.services.ta.matching_organisations(request))
         else:
@@ -50,4 +59,9 @@ class NoticeSender:
         """Every coordinator's copy of the announcement shows what became of the request."""
         reply = ta_blocks.announcement(request, organisation, self.services.ta.matching_organisations(request))
         for sent in self.services.outbox.delivered_about(subject, ta.ANNOUNCE):
-            self.client.chat_update(channel=sent.channel, ts=sent.ts, text=reply.text, blocks=reply.blocks)
+            try:
+                self.client.chat_update(channel=sent.channel, ts=sent.ts, text=reply.text, blocks=reply.blocks)
+            except SlackApiError as error:  # one deleted copy must not keep the others stale
+                if error.response.get("error") not in PERMANENT_ERRORS:
+                    raise
+                log.warning("announcement %s in %s not updated: %s", subject, sent.channel, error.response.get("error"))

@@ -55,9 +55,10 @@ class Services:
             except Exception:
                 log.exception("%s failed", what)
 
-        self._pending.add(self.background.submit(run))
+        future = self.background.submit(run)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
 
     def wait_for_later(self, timeout: float = 5.0) -> None:
         """Wait for the work `later()` has queued (the console, before its next prompt)."""
-        pending, self._pending = self._pending, set()
-        wait(pending, timeout=timeout)
+        wait(list(self._pending), timeout=timeout)

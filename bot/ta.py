@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.errors import NotPermitted, UserError
 from bot.permissions import require_coordinator
-from bot.render import escape
+from bot.text import echo
 from storage import Storage
 from storage.coordinators import CoordinatorRepository
 from storage.organisations import Organisation, OrganisationRepository
@@ -43,6 +43,7 @@ STATUS_USAGE = "`/ta status <id> <status> [note]`, status one of: " + ", ".join(
 ANNOUNCE = "ta.announce"  # to each coordinator: a new request, with assign/decline buttons
 REFRESH = "ta.refresh"  # update the announcements in place after a change
 TELL_LEAD = "ta.lead"  # to the lead: you lead this
+TELL_FORMER_LEAD = "ta.former_lead"  # to a lead who was replaced
 TELL_REQUESTER = "ta.requester"  # to the requester: it moved on
 CONFIRM = "ta.logged"  # to the requester, when the form (which closes without a reply) logged it
 
@@ -79,20 +80,36 @@ class TAService:
             raise UserError(f"There is no request TA-{request_id}.", hint="`/ta list all` shows every request.")
         return request
 
-    def assign(self, actor: str, request_id: int, organisation: Organisation, lead: str | None) -> TARequest:
+    def assign(self, actor: str, request_id: int, organisation: Organisation, lead: str | None,
+               only_new: bool = False) -> TARequest:
+        """Broker a request, or rebroker an open one (`only_new`: the Assign button and form,
+        which must not overwrite what another coordinator did since the announcement).
+
+        A new organisation starts the work again (status `assigned`); the same organisation
+        with no lead named keeps its lead and status. A lead who is replaced is told.
+        """
         require_coordinator(self.coordinators, actor, "assign requests")
         with self.storage.write():
             request = self._open(request_id, "assigned")
-            updated = self.requests.assign(request.id, organisation.id, lead, actor)
+            if only_new and request.status != "new":
+                raise UserError(f"{request.ref} is already {request.status}; "
+                                f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
+            same_organisation = request.organisation_id == organisation.id
+            lead = lead or (request.lead if same_organisation else None)
+            status = request.status if same_organisation and request.status != "new" else "assigned"
+            updated = self.requests.assign(request.id, organisation.id, lead, status, actor)
             self.outbox.add(REFRESH, request.ref, "announcements")
-            if lead and lead != actor:
-                self.outbox.add(TELL_LEAD, request.ref, lead)
+            assignment = {"organisation_id": organisation.id, "lead": lead}
+            if lead and lead != actor and lead != request.lead:
+                self.outbox.add(TELL_LEAD, request.ref, lead, assignment)
+            if request.lead and request.lead not in (lead, actor):
+                self.outbox.add(TELL_FORMER_LEAD, request.ref, request.lead, assignment)
             self._tell_requester(updated, actor)
         return updated
 
     def move(self, actor: str, request_id: int, status: str, note: str | None) -> TARequest:
         if status not in STATUSES:
-            raise UserError(f"“{escape(status)}” is not a status.", STATUS_USAGE)
+            raise UserError(f"“{echo(status)}” is not a status.", STATUS_USAGE)
         with self.storage.write():
             request = self.get(request_id)
             if actor != request.lead and not self.coordinators.is_coordinator(actor):
@@ -129,7 +146,6 @@ class TAService:
             # the notice tells of this change, even if another one follows before it is sent
             self.outbox.add(TELL_REQUESTER, request.ref, request.requester,
                             {"status": request.status, "organisation_id": request.organisation_id, "lead": request.lead})
-
 
 
 def _allowed(status: str) -> str:

@@ -9,12 +9,12 @@ from bot.countries import country_name
 from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header,
                         mention, section, truncate)
 from bot.strategies import STRATEGIES
+from bot.text import echo
 from bot.ta import KINDS
 from storage.organisations import Organisation
 from storage.ta_requests import TAEvent, TARequest
 
 PAGE_SIZE = 15
-HISTORY_SHOWN = 30
 STATUS_ICONS = {"new": ":new:", "assigned": ":handshake:", "in-progress": ":hourglass_flowing_sand:",
                 "completed": ":white_check_mark:", "declined": ":no_entry_sign:"}
 
@@ -24,6 +24,7 @@ ASSIGN_FORM = "ta_assign_form"
 ASSIGN_BUTTON = "ta_assign"
 DECLINE_BUTTON = "ta_decline"
 PAGE_BUTTON = "ta_list_page"
+HISTORY_BUTTON = "ta_history_page"
 
 
 def due_token(due: date) -> str:
@@ -88,8 +89,9 @@ def announcement(request: TARequest, organisation: Organisation | None, matching
     blocks = [header(f"TA request {request.ref}: {country_name(request.country)}"),
               fields_block(request, organisation), need_block(request)]
     if request.status == "new":
-        blocks.append(context("Offering these strategies: " + (_names(matching) if matching else
-                                                              "no member organisation lists them yet")))
+        if request.strategies:
+            blocks.append(context("Offering these strategies: " + (_names(matching) if matching else
+                                                                  "no member organisation lists them yet")))
         blocks.append({"type": "actions", "block_id": f"ta_actions_{request.id}", "elements": [
             {"type": "button", "action_id": ASSIGN_BUTTON, "style": "primary", "value": str(request.id),
              "text": {"type": "plain_text", "text": "Assign…"}},
@@ -126,15 +128,34 @@ def to_lead(request: TARequest, organisation: Organisation | None) -> Reply:
                  ephemeral=False)
 
 
+def to_former_lead(request: TARequest, organisation: Organisation | None) -> Reply:
+    line = (f"*{request.ref}* ({country_name(request.country)}) has been reassigned to "
+            f"*{org_label(organisation)}*; you no longer lead it. Thank you!")
+    return Reply(text=f"{request.ref} was reassigned", blocks=[section(line)], ephemeral=False)
+
+
 def detail(request: TARequest, organisation: Organisation | None, history: list[TAEvent],
            organisations: dict[int, Organisation]) -> Reply:
+    """The request and its whole history; what does not fit one message (50 blocks) is a
+    button away, newest events first in view."""
     blocks = [header(f"{request.ref}: {country_name(request.country)}"), fields_block(request, organisation),
               need_block(request), divider()]
-    lines = [_event_line(event, organisations) for event in history[-HISTORY_SHOWN:]]
-    if len(history) > HISTORY_SHOWN:
-        lines.insert(0, f"_{len(history) - HISTORY_SHOWN} earlier events not shown_")
-    blocks += [section(chunk) for chunk in _chunks(["*History*", *lines])]
-    return Reply(text=f"{request.ref}: {escape(truncate(request.need, 100))}", blocks=blocks[:MAX_BLOCKS])
+    return Reply(text=f"{request.ref}: {escape(truncate(request.need, 100))}",
+                 blocks=blocks + history_blocks(request, history, organisations, MAX_BLOCKS - len(blocks)))
+
+
+def history_blocks(request: TARequest, history: list[TAEvent], organisations: dict[int, Organisation],
+                   room: int) -> list[dict]:
+    """The latest events that fit in `room` blocks, with a button for the ones before."""
+    lines = [_event_line(event, organisations) for event in history]
+    sections, first = _pack_latest(lines, room - 1)
+    blocks = [section(f"*History* ({len(history)} events)")] if first == 0 else []
+    blocks += [section(text) for text in sections]
+    if first > 0:
+        blocks.insert(0, {"type": "actions", "elements": [
+            {"type": "button", "action_id": HISTORY_BUTTON, "text": {"type": "plain_text", "text": f"{first} earlier events"},
+             "value": json.dumps({"id": request.id, "before": history[first].id})}]})
+    return blocks
 
 
 def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
@@ -149,13 +170,13 @@ def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
     else:
         what = "noted"
     if event.text:
-        what += f": {escape(truncate(event.text, 400))}"
+        what += f": {escape(event.text)}"
     return f"• {when(event.at)} {who} {what}"
 
 
 def listing(requests: list[TARequest], total: int, page: int, query: str,
             organisations: dict[int, Organisation]) -> Reply:
-    title = f"*TA requests* ({escape(query) or 'open'}): {total}"
+    title = f"*TA requests* ({echo(query) or 'open'}): {total}"
     if not requests:
         return Reply.of(f"{title}. None match." + ("" if page == 0 else " That was the last page."))
     first = page * PAGE_SIZE + 1
@@ -164,7 +185,7 @@ def listing(requests: list[TARequest], total: int, page: int, query: str,
     if first - 1 + len(requests) < total:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "action_id": PAGE_BUTTON, "text": {"type": "plain_text", "text": "Next page"},
-             "value": json.dumps({"q": query[:200], "p": page + 1})}]})
+             "value": json.dumps({"q": query, "p": page + 1})}]})
     blocks.append(context("`/ta show <id>` for one request and its history; "
                           "`/ta list [open|mine|all|<status>] [<country>] [#strategy]`."))
     return Reply(text=f"{total} TA requests", blocks=blocks)
@@ -203,7 +224,8 @@ def request_form() -> dict:
 
 def assign_form(request: TARequest, organisations: list[Organisation], matching: list[Organisation]) -> dict:
     """The modal the Assign button opens: organisation (best matches first) and lead."""
-    first = [o for o in matching] + [o for o in organisations if o not in matching]
+    first = list(matching) + [o for o in organisations if o not in matching]
+    # Slack's menus take 100 options: the best matches come first (the group has ~25)
     options = [{"text": {"type": "plain_text", "text": truncate(o.label, 75)}, "value": str(o.id)} for o in first[:100]]
     return {
         "type": "modal", "callback_id": ASSIGN_FORM, "private_metadata": str(request.id),
@@ -224,7 +246,12 @@ def organisations_reply(organisations: list[Organisation]) -> Reply:
     lines = [f"• *{escape(o.label)}*: {strategy_tags(o.strategies) if o.strategies else '_no strategies listed yet_'}"
              for o in organisations]
     blocks = [section(f"*Member organisations* ({len(organisations)})")]
-    blocks += [section(chunk) for chunk in _chunks(lines)][: MAX_BLOCKS - 3]
+    chunks = _chunks(lines)
+    room = MAX_BLOCKS - 4
+    blocks += [section(chunk) for chunk in chunks[:room]]
+    if len(chunks) > room:
+        shown = sum(chunk.count("\n") + 1 for chunk in chunks[:room])
+        blocks.append(context(f"…and {len(organisations) - shown} more not shown."))
     blocks.append(context("Tags: " + " ".join(f"`#{s.tag}` {s.name}" for s in STRATEGIES)))
     blocks.append(context("Coordinators set what each offers with `/iwg orgs add <name> #tag …`."))
     return Reply(text=f"{len(organisations)} member organisations", blocks=blocks)
@@ -233,6 +260,22 @@ def organisations_reply(organisations: list[Organisation]) -> Reply:
 def _names(organisations: list[Organisation]) -> str:
     return ", ".join(escape(o.short_name or o.name) for o in organisations[:10]) + (
         f" and {len(organisations) - 10} more" if len(organisations) > 10 else "")
+
+
+def _pack_latest(lines: list[str], most: int, limit: int = SECTION_LIMIT - 100) -> tuple[list[str], int]:
+    """The last lines packed into at most `most` sections, and the index of the first one in."""
+    sections: list[str] = []
+    first = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        line = truncate(lines[index], limit)
+        if sections and len(sections[0]) + 1 + len(line) <= limit:
+            sections[0] = f"{line}\n{sections[0]}"
+        elif len(sections) < most:
+            sections.insert(0, line)
+        else:
+            break
+        first = index
+    return sections, first
 
 
 def _chunks(lines: list[str], limit: int = SECTION_LIMIT - 100) -> list[str]:

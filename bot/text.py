@@ -8,9 +8,9 @@ import unicodedata
 from bot.errors import UserError
 from bot.render import escape, truncate, unescape
 
-# A mention as Slack sends it with "escape users" on (<@U123|amina>), or as typed in the
-# console (@U123), or a bare member ID.
-_USER_MENTION = re.compile(r"^(?:<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>|@?([UW][A-Z0-9]{2,}))$")
+# A mention as Slack sends it with "escape users" on (<@U123|amina>), or @U123 as typed in
+# the console. Never a bare word: "WHO" or "USAID" must not be read as a member.
+_USER_MENTION = re.compile(r"^(?:<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>|@([UW][A-Z0-9]{2,}))$")
 
 
 def parse_user(token: str) -> str | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 import re
+
+from slack_bolt import App
 
 from bot import ta_blocks
 from bot.errors import UserError
@@ -16,6 +16,7 @@ from handlers import help
 from handlers.common import SlashCommand, slash_command
 from storage import Coordinator, Removal
 from storage.coordinators import CONFIG
+from storage.organisations import Saved
 
 ORGS_USAGE = "`/iwg orgs`, `/iwg orgs add <name> [#strategy …]`, e.g. `/iwg orgs add WHO #parenting #laws`"
 COORDINATORS_USAGE = "`/iwg coordinators`, `/iwg coordinators add @user`, `/iwg coordinators remove @user`"
@@ -98,13 +99,14 @@ def organisations(services: Services, asker: str, text: str) -> Reply:
         raise UserError(f"`/iwg orgs {echo(action)}` is not a form I know.", ORGS_USAGE)
     services.require_coordinator(asker, "add or change member organisations")
     rest, strategies = parse_tags(rest, usage=ORGS_USAGE)
-    name = clean_text(rest, what="organisation's name", limit=150, usage=ORGS_USAGE)
-    match = re.fullmatch(r"(.+?)\s*\(([^()]{1,30})\)", name)
-    full, short = (match.group(1), match.group(2)) if match else (name, None)
-    known = services.organisations.match(full)
-    if len(known) == 1 and full.casefold() in (known[0].name.casefold(), (known[0].short_name or "").casefold()):
-        full, short = known[0].name, known[0].short_name
-    organisation, added = services.organisations.save(full, short, [s.tag for s in strategies] if strategies else None)
+    # a short name only from brackets the member typed (a link's label is not one)
+    bracket = re.fullmatch(r"(.+?)\s*\(([^()<>]{1,30})\)\s*", rest.strip())
+    full_text, short_text = (bracket.group(1), bracket.group(2)) if bracket else (rest, None)
+    full = clean_text(full_text, what="organisation's name", limit=150, usage=ORGS_USAGE)
+    short = clean_text(short_text, what="short name", limit=30, usage=ORGS_USAGE) if short_text else None
+    outcome, organisation = services.organisations.save(full, short, [s.tag for s in strategies] or None)
+    if outcome is Saved.CLASH:
+        raise UserError(f"“{escape(short)}” is already the short name of *{escape(organisation.label)}*.", ORGS_USAGE)
     offers = ta_blocks.strategy_tags(organisation.strategies) if organisation.strategies else "no strategies yet"
-    verb = "Added" if added else ("Updated" if strategies else "Already listed:")
+    verb = outcome.value
     return Reply.of(f"{verb} *{escape(organisation.label)}*, offering {offers}.", ":white_check_mark:")

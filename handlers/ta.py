@@ -12,16 +12,17 @@ from slack_sdk import WebClient
 from bot import ta_blocks
 from bot.catalogue import BY_COMMAND
 from bot.countries import find_country
-from bot.dates import parse_due_date
+from bot.dates import NotADate, parse_due_date
 from bot.errors import UserError
 from bot.exports import send_export
-from bot.render import Reply, escape, unescape
+from bot.render import Reply, escape, section, unescape
 from bot.services import Services
 from bot.strategies import find_strategy, parse_tags
 from bot.ta import KINDS, STATUS_USAGE, NewRequest
 from bot.text import clean_text, echo, parse_ref, parse_user, split_command
 from handlers import help
 from handlers.common import SlashCommand, slash_command
+from storage.organisations import Organisation
 from storage.ta_requests import OPEN_STATUSES, STATUSES, TAFilter
 
 NEW_USAGE = "`/ta new <country>: <what is needed> [#strategy …] [by <date>]`, e.g. " \
@@ -32,11 +33,14 @@ NOTE_USAGE = "`/ta note <id> <text>`"
 SHOW_USAGE = "`/ta show <id>`, e.g. `/ta show TA-7`"
 NEED_LIMIT = 2000
 
-# A "by …" at the end is a due date only when it reads like one ("by phone" is part of the need).
+# A "by …" at the end is a due date when it reads as one; when it does not, it is part of
+# the need ("training by phone", "by marine police") unless it is shaped like a date
+# ("by 31 Febtember", "by 31/02"), which gets an answer instead of a silent mistake.
 _DUE = re.compile(r"^(?P<need>.*?)\s+by\s+(?P<due>[^:]{1,60})$", re.IGNORECASE | re.DOTALL)
-_DATE_WORDS = re.compile(
-    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|"
-    r"next|end|week|month|year|quarter|q[1-4])", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DATE_SHAPED = re.compile(
+    rf"^(?:\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{2,4}})?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?)$", re.IGNORECASE)
 
 
 def register(app: App, services: Services) -> None:
@@ -73,13 +77,23 @@ def parse_new(services: Services, text: str) -> NewRequest:
         raise UserError("Start with the country and a colon, then what is needed.", NEW_USAGE)
     country = find_country(country_text, usage=NEW_USAGE)
     rest, strategies = parse_tags(rest, usage=NEW_USAGE)
-    due = None
-    match = _DUE.match(rest.strip())
-    if match and _DATE_WORDS.search(match.group("due")):
-        rest, due = match.group("need"), parse_due_date(match.group("due"), services.settings.timezone,
-                                                       services.storage.clock())
+    rest, due = _due_date(services, rest)
     need = clean_text(rest, what="description of what is needed", limit=NEED_LIMIT, usage=NEW_USAGE)
     return NewRequest(country=country.code, need=need, strategies=[s.tag for s in strategies], due_date=due)
+
+
+def _due_date(services: Services, text: str) -> tuple[str, date | None]:
+    """(the need without its "by <date>", the date), or (the text as it was, None)."""
+    match = _DUE.match(text.strip())
+    if not match:
+        return text, None
+    try:
+        due = parse_due_date(match.group("due"), services.settings.timezone, services.storage.clock())
+    except NotADate:
+        if _DATE_SHAPED.match(match.group("due").strip()):
+            raise
+        return text, None
+    return match.group("need"), due
 
 
 def list_requests(services: Services, asker: str, text: str, page: int = 0) -> Reply:
@@ -159,7 +173,7 @@ def _request_id(token: str, usage: str) -> int:
     return request_id
 
 
-def _one_organisation(services: Services, name: str):
+def _one_organisation(services: Services, name: str) -> Organisation:
     if not name.strip():
         raise UserError("Name the member organisation.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
     found = services.organisations.match(clean_text(name, what="organisation", limit=200))
@@ -182,10 +196,14 @@ def interactions(app: App, services: Services) -> None:
         try:
             services.require_coordinator(actor, "assign requests")
             request = services.ta.get(int(action["value"]))
+            if request.status != "new":
+                raise UserError(f"{request.ref} is already {request.status}; "
+                                f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
             view = ta_blocks.assign_form(request, services.organisations.list(),
                                          services.ta.matching_organisations(request))
         except UserError as refusal:
-            services.later(lambda: respond(**refusal.reply().as_ack(), replace_original=False), "a refusal")
+            answer = refusal.reply()  # (the name `refusal` is gone once this block ends)
+            services.later(lambda: respond(**answer.as_ack(), replace_original=False), "a refusal")
             return
         services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=view), "the assign form")
 
@@ -209,6 +227,18 @@ def interactions(app: App, services: Services) -> None:
             reply = refusal.reply()
         services.later(lambda: respond(**reply.as_ack(), replace_original=True), "the next page")
 
+    @app.action(ta_blocks.HISTORY_BUTTON)
+    def earlier_history(ack, action, respond):
+        ack()
+        wanted = json.loads(action["value"])
+        request = services.ta.get(int(wanted["id"]))
+        earlier = [e for e in services.ta_requests.history(request.id) if e.id < int(wanted["before"])]
+        organisations = {o.id: o for o in services.organisations.list()}
+        blocks = [section(f"*{request.ref}*: earlier history")]
+        blocks += ta_blocks.history_blocks(request, earlier, organisations, ta_blocks.MAX_BLOCKS - 1)
+        reply = Reply(text=f"{request.ref}: earlier history", blocks=blocks)
+        services.later(lambda: respond(**reply.as_ack(), replace_original=False), "earlier history")
+
     @app.view(ta_blocks.REQUEST_FORM)
     def request_submitted(ack, body, view):
         requester = body["user"]["id"]
@@ -227,9 +257,9 @@ def interactions(app: App, services: Services) -> None:
         try:
             if organisation is None:
                 raise UserError("That organisation is no longer listed; pick another.")
-            services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead)
+            services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead, only_new=True)
         except UserError as refusal:
-            ack(response_action="errors", errors={"organisation": refusal.problem[:150]})
+            ack(response_action="errors", errors={"organisation": _plain(refusal.problem)[:150]})
             return
         ack()
 

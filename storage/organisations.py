@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from pydantic import BaseModel
 
 from storage.db import Storage, to_iso
@@ -20,6 +22,13 @@ class Organisation(BaseModel):
     @classmethod
     def from_row(cls, row: dict) -> "Organisation":
         return cls(**{**row, "strategies": row["strategies"].split()})
+
+
+class Saved(str, Enum):
+    ADDED = "Added"
+    UPDATED = "Updated"
+    UNCHANGED = "Already listed:"
+    CLASH = "clash"
 
 
 class OrganisationRepository:
@@ -44,24 +53,34 @@ class OrganisationRepository:
         return [o for o in everyone if o.name.casefold().startswith(wanted)
                 or (o.short_name or "").casefold().startswith(wanted)]
 
-    def save(self, name: str, short_name: str | None, strategies: list[str] | None) -> tuple[Organisation, bool]:
-        """Add one, or update the strategies of the one with that name; True if added."""
+    def named(self, text: str) -> Organisation | None:
+        """The organisation whose name or short name this is exactly (any case)."""
+        rows = list(self.storage.db.query(
+            "SELECT * FROM organisations WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", [text, text]))
+        return Organisation.from_row(rows[0]) if rows else None
+
+    def save(self, name: str, short_name: str | None, strategies: list[str] | None) -> tuple[Saved, Organisation]:
+        """Add an organisation, or set the strategies of the one listed under `name`.
+
+        A short name that already belongs to another organisation is refused (CLASH, with
+        that organisation), so `Foo (WHO)` can never overwrite WHO.
+        """
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
-            row = db.execute(
-                "SELECT id FROM organisations WHERE name = ? OR short_name = ?", [name, short_name or name]
-            ).fetchone()
-            if row is None:
+            existing = self.named(name)
+            owner = self.named(short_name) if short_name else None
+            if owner and owner != existing:
+                return Saved.CLASH, owner
+            if existing is None:
                 cursor = db.execute(
                     "INSERT INTO organisations (name, short_name, strategies, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?)", [name, short_name, " ".join(strategies or []), now, now])
-                organisation_id, added = cursor.lastrowid, True
-            else:
-                organisation_id, added = row[0], False
-                if strategies is not None:
-                    db.execute("UPDATE organisations SET strategies = ?, updated_at = ? WHERE id = ?",
-                               [" ".join(strategies), now, organisation_id])
-            return self.get(organisation_id), added
+                return Saved.ADDED, self.get(cursor.lastrowid)
+            if strategies is None:
+                return Saved.UNCHANGED, existing
+            db.execute("UPDATE organisations SET strategies = ?, updated_at = ? WHERE id = ?",
+                       [" ".join(strategies), now, existing.id])
+            return Saved.UPDATED, self.get(existing.id)
 
     def offering(self, strategies: list[str]) -> list[Organisation]:
         """Those offering TA on any of these strategies, the best match first."""

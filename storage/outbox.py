@@ -84,9 +84,13 @@ class OutboxRepository:
         return [Notice.from_row(row) for row in rows]
 
     def next_due(self) -> datetime | None:
-        row = self.storage.db.execute(
-            "SELECT min(due_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL").fetchone()
-        return datetime.fromisoformat(row[0]) if row[0] else None
+        """When a notice can next be claimed: one claimed by another sender only once its lease ends."""
+        unclaimed, claimed = self.storage.db.execute(
+            """SELECT min(CASE WHEN claimed_at IS NULL THEN due_at END), min(claimed_at)
+               FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL""").fetchone()
+        times = [datetime.fromisoformat(unclaimed)] if unclaimed else []
+        times += [datetime.fromisoformat(claimed) + LEASE] if claimed else []
+        return min(times, default=None)
 
     def pending(self) -> int:
         return self.storage.db.execute(

@@ -85,13 +85,13 @@ class TARequestRepository:
             self._event(cursor.lastrowid, requester, "created", status="new", at=now)
             return self.get(cursor.lastrowid)
 
-    def assign(self, request_id: int, organisation_id: int, lead: str | None, actor: str) -> TARequest:
+    def assign(self, request_id: int, organisation_id: int, lead: str | None, status: str, actor: str) -> TARequest:
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             db.execute(
-                "UPDATE ta_requests SET organisation_id = ?, lead = ?, status = 'assigned', updated_at = ?"
-                " WHERE id = ?", [organisation_id, lead, now, request_id])
-            self._event(request_id, actor, "assigned", status="assigned", organisation_id=organisation_id,
+                "UPDATE ta_requests SET organisation_id = ?, lead = ?, status = ?, updated_at = ? WHERE id = ?",
+                [organisation_id, lead, status, now, request_id])
+            self._event(request_id, actor, "assigned", status=status, organisation_id=organisation_id,
                         lead=lead, at=now)
             return self.get(request_id)
 
@@ -102,12 +102,11 @@ class TARequestRepository:
             self._event(request_id, actor, "status", status=status, text=note, at=now)
             return self.get(request_id)
 
-    def add_note(self, request_id: int, actor: str, text: str) -> TAEvent:
+    def add_note(self, request_id: int, actor: str, text: str) -> None:
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             db.execute("UPDATE ta_requests SET updated_at = ? WHERE id = ?", [now, request_id])
-            event_id = self._event(request_id, actor, "note", text=text, at=now)
-            return TAEvent(**db["ta_events"].get(event_id))
+            self._event(request_id, actor, "note", text=text, at=now)
 
     def _event(self, request_id: int, actor: str, kind: str, at: str, **fields) -> int:
         cursor = self.storage.db.execute(

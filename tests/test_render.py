@@ -48,6 +48,7 @@ def test_parse_user_accepts_slack_mentions_and_ids_only():
     assert parse_user("<@W0AMINA>") == "W0AMINA"
     assert parse_user("@U0AMINA") == "U0AMINA"
     assert parse_user("@amina") is None and parse_user("") is None and parse_user("<!channel>") is None
+    assert parse_user("WHO") is None and parse_user("USAID") is None  # organisations, not people
 
 
 @pytest.mark.parametrize("raw, problem", [

@@ -223,3 +223,72 @@ def test_decline_button(bot, standin):
     standin.wait_for(lambda: len(standin.responses) == 2, what="the answer")
     assert rows(process, "SELECT status FROM ta_requests") == [("declined",)]
     assert "was declined" in blocks_text(standin.wait_for(lambda: standin.dms_to(MEMBER), what="the requester's DM")[0])
+
+
+def test_a_by_that_is_no_date_is_part_of_the_need(bot):
+    driver, process = bot
+    log_request(driver, "Peru: training delivered by phone")
+    log_request(driver, "Peru: support by marine police #response")
+    log_request(driver, "Peru: visits by 12/12")
+    assert rows(process, "SELECT need, due_date FROM ta_requests ORDER BY id") == [
+        ("training delivered by phone", None), ("support by marine police", None), ("visits", "2026-12-12")]
+
+
+def test_assigning_by_short_name_and_reassigning(bot, standin):
+    driver, process = bot
+    log_request(driver)
+    assert "assigned to *World Health Organization (WHO)*" in valid_ephemeral(
+        driver.command("/ta", "assign TA-1 WHO", user_id=COORDINATOR))["text"]
+    assert rows(process, "SELECT lead FROM ta_requests") == [(None,)]  # "WHO" is not a person
+    driver.command("/ta", "assign 1 WHO <@U0LEAD|lead>", user_id=COORDINATOR)
+    driver.command("/ta", "status 1 in-progress", user_id=LEAD)
+    # the same organisation again, no lead named: lead and progress stay
+    driver.command("/ta", "assign 1 who", user_id=COORDINATOR)
+    assert rows(process, "SELECT status, lead FROM ta_requests") == [("in-progress", LEAD)]
+    # another organisation: the work starts again, and the lead who was replaced is told
+    driver.command("/ta", "assign 1 UNICEF Innocenti <@U0NEWLEAD|n>", user_id=COORDINATOR)
+    assert rows(process, "SELECT status, lead FROM ta_requests") == [("assigned", "U0NEWLEAD")]
+    told = standin.wait_for(lambda: [m for m in standin.dms_to(LEAD) if "no longer lead" in blocks_text(m)],
+                            what="the former lead's DM")
+    assert "UNICEF Innocenti" in blocks_text(told[0])
+
+
+def test_a_stale_assign_button_does_not_overwrite(bot, standin):
+    driver, process = bot
+    log_request(driver)
+    driver.click("ta_assign", "1", COORDINATOR)
+    form = standin.wait_for(lambda: standin.calls_to("views.open"), what="the assign form")[0].args["view"]
+    driver.command("/ta", "assign 1 World Bank <@U0LEAD|l>", user_id=COORDINATOR)  # meanwhile
+    who = form["blocks"][1]["element"]["options"][0]
+    refused = driver.submit(form, {"organisation": {"value": {"type": "static_select", "selected_option": who}},
+                                   "lead": {"value": {"type": "users_select", "selected_user": None}}}, COORDINATOR).json
+    assert refused["response_action"] == "errors" and "already assigned" in refused["errors"]["organisation"]
+    assert rows(process, "SELECT lead FROM ta_requests") == [(LEAD,)]
+    driver.click("ta_assign", "1", COORDINATOR)
+    assert "already assigned" in standin.wait_for(lambda: standin.responses, what="the refusal")[0].args["text"]
+
+
+def test_show_gives_the_whole_history_a_page_at_a_time(bot, standin):
+    driver, _ = bot
+    log_request(driver)
+    for n in range(60):
+        driver.command("/ta", f"note 1 note number {n} " + "x" * 1500, user_id=MEMBER)
+    shown = valid_ephemeral(driver.command("/ta", "show 1", user_id=MEMBER))
+    text = blocks_text(shown)
+    assert "note number 59" in text and "logged the request" not in text
+    button = next(b for b in shown["blocks"] if b["type"] == "actions")["elements"][0]
+    driver.click(button["action_id"], button["value"], MEMBER)
+    earlier = standin.wait_for(lambda: standin.responses, what="the earlier events")[0].args
+    assert "logged the request" in blocks_text(earlier) and "note number 0 " in blocks_text(earlier)
+    seen = blocks_text(earlier) + text
+    assert all(f"note number {n} " in seen for n in range(60))
+
+
+def test_a_short_name_of_another_organisation_is_refused(bot):
+    driver, process = bot
+    refused = valid_ephemeral(driver.command("/iwg", "orgs add Foo (WHO) #laws", user_id=COORDINATOR))
+    assert "already the short name of *World Health Organization (WHO)*" in refused["text"]
+    assert rows(process, "SELECT strategies FROM organisations WHERE short_name = 'WHO'") == [("",)]
+    added = valid_ephemeral(driver.command("/iwg", "orgs add <https://x.org|Org>", user_id=COORDINATOR))
+    assert rows(process, "SELECT name, short_name FROM organisations WHERE name LIKE 'Org%'") == [("Org (https://x.org)", None)]
+    assert "<https" not in added["text"]
