@@ -67,6 +67,7 @@ FAMILIES: tuple[Family, ...] = (
             Form("/meetings cancel <id>", "cancels one, and its reminders", "/meetings cancel M-3", True),
             Form("/meetings ics", "a calendar file of the upcoming meetings", "/meetings ics"),
         ),
+        ready=True,
     ),
     Family(
         "/agenda",
@@ -77,6 +78,7 @@ FAMILIES: tuple[Family, ...] = (
             Form("/agenda remove <id>", "withdraws one (the proposer, coordinators)", "/agenda remove A-12"),
             Form("/agenda post", "posts the agenda in the channel", "/agenda post", True),
         ),
+        ready=True,
     ),
     Family(
         "/poll",

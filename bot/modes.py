@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
@@ -30,9 +31,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     is_console = settings.mode is Mode.CONSOLE
     configure_logging(settings.secrets(), level=logging.WARNING if is_console else logging.INFO)
-    services = open_services(settings, extra_coordinators=(console.USER,) if is_console else ())
+    if is_console and not settings.channel:  # reminders and posts show in the console's channel
+        settings = settings.model_copy(update={"channel": console.CHANNEL})
     scheduler = build_scheduler()
+    services = open_services(settings, scheduler, extra_coordinators=(console.USER,) if is_console else ())
     scheduler.start()
+    services.reminders.start()
     try:
         {Mode.CONSOLE: run_console, Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
     finally:
@@ -40,14 +44,14 @@ def main() -> None:
         services.storage.close()
 
 
-def open_services(settings: Settings, extra_coordinators: tuple[str, ...] = ()) -> Services:
+def open_services(settings: Settings, scheduler: BaseScheduler, extra_coordinators: tuple[str, ...] = ()) -> Services:
     """Migrate the database and bring the coordinators in step with the settings."""
     storage = Storage(settings.database)
     try:
         storage.migrate()
     except sqlite3.Error as error:
         _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
-    services = Services.build(settings, storage)
+    services = Services.build(settings, storage, scheduler)
     services.later(warm_up, "warming up the date parser")
     services.coordinators.sync_config(settings.coordinators + extra_coordinators)
     if not services.coordinators.list():

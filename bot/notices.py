@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ta, ta_blocks
+from bot import meeting_blocks, ta, ta_blocks
 from bot.courier import PERMANENT_ERRORS
+from bot.reminders import REMIND
 from bot.render import Reply
 from bot.text import parse_ref
 from storage.outbox import Notice
@@ -29,6 +31,19 @@ class NoticeSender:
         self.client = client
 
     def __call__(self, notice: Notice) -> tuple[str | None, str | None]:
+        if notice.kind == REMIND:
+            return self.reminder(notice)
+        return self.about_request(notice)
+
+    def reminder(self, notice: Notice) -> tuple[str, str]:
+        """Rendered as it is sent, so the agenda is the agenda so far."""
+        meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
+        items = self.services.agenda.for_meeting(meeting.id)
+        reply = meeting_blocks.reminder(meeting, items, timedelta(seconds=notice.detail["offset"]))
+        response = self.client.chat_postMessage(channel=notice.recipient, text=reply.text, blocks=reply.blocks)
+        return response["channel"], response["ts"]
+
+    def about_request(self, notice: Notice) -> tuple[str | None, str | None]:
         request = self.services.ta.get(parse_ref(notice.subject, "TA"))
         organisation = self.services.organisations.get(request.organisation_id) if request.organisation_id else None
         if notice.kind == ta.REFRESH:

@@ -7,13 +7,20 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from apscheduler.schedulers.base import BaseScheduler
+
 from bot.config import Settings
+from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
+from bot.reminders import Reminders
 from bot.ta import TAService
+from storage.agenda import AgendaRepository
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
+from storage.meetings import MeetingRepository
 from storage.organisations import OrganisationRepository
 from storage.outbox import OutboxRepository
+from storage.reminders import ReminderRepository
 from storage.ta_requests import TARequestRepository
 
 log = logging.getLogger("iwg.services")
@@ -28,6 +35,10 @@ class Services:
     ta_requests: TARequestRepository
     outbox: OutboxRepository
     ta: TAService
+    meetings: MeetingRepository
+    agenda: AgendaRepository
+    reminders: Reminders
+    meeting_service: MeetingService
     # Web API calls the ack does not need (opening a modal, uploading a file) run here,
     # so that the ack goes out in milliseconds.
     background: ThreadPoolExecutor = field(
@@ -35,13 +46,17 @@ class Services:
     _pending: set[Future] = field(default_factory=set)
 
     @classmethod
-    def build(cls, settings: Settings, storage: Storage) -> "Services":
+    def build(cls, settings: Settings, storage: Storage, scheduler: BaseScheduler) -> "Services":
         coordinators = CoordinatorRepository(storage)
         organisations = OrganisationRepository(storage)
         ta_requests = TARequestRepository(storage)
         outbox = OutboxRepository(storage)
         ta = TAService(storage, ta_requests, organisations, coordinators, outbox)
-        return cls(settings, storage, coordinators, organisations, ta_requests, outbox, ta)
+        meetings, agenda = MeetingRepository(storage), AgendaRepository(storage)
+        reminders = Reminders(settings, storage, meetings, ReminderRepository(storage), outbox, scheduler)
+        meeting_service = MeetingService(storage, meetings, agenda, coordinators, reminders, settings.timezone)
+        return cls(settings, storage, coordinators, organisations, ta_requests, outbox, ta,
+                   meetings, agenda, reminders, meeting_service)
 
     def require_coordinator(self, user_id: str, action: str) -> None:
         require_coordinator(self.coordinators, user_id, action)

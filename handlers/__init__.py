@@ -8,8 +8,10 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import coming, iwg, ta
+    from handlers import agenda, coming, iwg, meetings, ta
 
     iwg.register(app, services)
     ta.register(app, services)
+    meetings.register(app, services)
+    agenda.register(app, services)
     coming.register(app)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pydantic import BaseModel
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.errors import UserError
 from bot.render import Reply, error_reply
@@ -59,3 +61,23 @@ def slash_command(app: App, name: str, handle: Callable[[SlashCommand, WebClient
 
     listener.__name__ = f"command_{name.strip('/')}"
     app.command(name)(listener)
+
+
+def post_for(services, client: WebClient, cmd: SlashCommand, reply: Reply, what: str) -> Reply:
+    """Post `reply` in the group's channel (IWG_CHANNEL, else where the command was typed)
+    after the ack; if Slack refuses, tell the asker how to fix it."""
+    channel = services.settings.channel or cmd.channel_id
+
+    def post() -> None:
+        try:
+            client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
+        except SlackApiError as error:
+            code = error.response.get("error", "")
+            problem = (f"I could not post {what} in <#{channel}>: I am not a member of it. "
+                       "Invite me with `/invite @IWG Bot`, then try again."
+                       if code in ("not_in_channel", "channel_not_found") else
+                       f"Slack refused to post {what} ({code}); please try again.")
+            WebhookClient(cmd.response_url).send(**error_reply(problem).as_ack())
+
+    services.later(post, f"posting {what}")
+    return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")

@@ -5,6 +5,7 @@ database file however often the bot starts.
 """
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -144,3 +145,74 @@ def m004_outbox(db: Database) -> None:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@migrations()
+def m005_meetings(db: Database) -> None:
+    # A meeting is all-day (start_time NULL) or timed; `zone` is the IANA zone its date and
+    # time were given in, and `starts_at` the UTC instant they make (what reminders count
+    # back from). `place` NULL means virtual.
+    db.execute(
+        """CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            start_time TEXT,
+            end_date TEXT,
+            zone TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            place TEXT,
+            status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'cancelled')),
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX meetings_start ON meetings (status, starts_at)")
+    now = _now()
+    schedule_2024 = [
+        ("Q1 meeting", "2024-02-28", None, "UTC", None),
+        ("Q2 meeting (in person)", "2024-06-26", "2024-06-28", "America/Argentina/Buenos_Aires",
+         "Buenos Aires, hosted by Red por la Infancia"),
+        ("Q3 meeting", "2024-09-19", None, "UTC", None),
+        ("Q4 meeting", "2024-12-05", None, "UTC", None),
+    ]
+    for title, start, end, zone, place in schedule_2024:
+        starts_at = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+        db.execute(
+            "INSERT INTO meetings (title, start_date, end_date, zone, starts_at, place, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [title, start, end, zone, starts_at.isoformat(timespec="seconds"), place, now, now])
+
+
+@migrations()
+def m006_agenda_items(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE agenda_items (
+            id INTEGER PRIMARY KEY,
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            text TEXT NOT NULL,
+            minutes INTEGER CHECK (minutes IS NULL OR minutes BETWEEN 1 AND 600),
+            proposer TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            removed_by TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX agenda_items_meeting ON agenda_items (meeting_id, removed_at, id)")
+
+
+@migrations()
+def m007_reminders(db: Database) -> None:
+    # One row per (meeting, offset) reminder once it is claimed: the claim is what makes a
+    # reminder happen once, across restarts and processes. `outcome` is "sent" (handed to
+    # the outbox) or "skipped" (it fell due while the bot was down and a later one was sent).
+    db.execute(
+        """CREATE TABLE reminders (
+            meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+            offset_seconds INTEGER NOT NULL,
+            claimed_at TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('sent', 'skipped')),
+            PRIMARY KEY (meeting_id, offset_seconds)
+        )"""
+    )

@@ -22,6 +22,7 @@ BOT_TOKEN = "xoxb-1234-5678-testtokenvalue"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 APP_TOKEN = "xapp-1-A111-222-testapptokenvalue"
 COORDINATOR = "U0COORD"
+CHANNEL = "C0IWG"
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ class BotProcess:
 
     def __init__(self, env: dict, cwd: Path):
         self.cwd = cwd
-        self.stderr_path = cwd / "bot.stderr"
+        self.stderr_path = cwd / f"bot-{env.get('PORT', 'x')}.stderr"  # one per process: two may run at once
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=cwd, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr)
@@ -98,11 +99,11 @@ def start_bot(standin, tmp_dir):
 
     def start(**settings: str) -> tuple[SlackDriver, BotProcess]:
         port = free_port()
-        env = clean_env(
-            SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=standin.api_url, PORT=str(port),
-            IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"), IWG_COORDINATORS=COORDINATOR, **settings,
-        )
+        env = clean_env(**{
+            "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": standin.api_url, "PORT": str(port), "IWG_DATABASE": str(tmp_dir / "iwg.sqlite3"),
+            "IWG_COORDINATORS": COORDINATOR, "IWG_CHANNEL": CHANNEL, **settings,
+        })
         bot = BotProcess(env, tmp_dir)
         started.append(bot)
         bot.wait_healthy(port)

@@ -130,7 +130,7 @@ def test_user_text_is_escaped_in_replies(bot):
 
 def test_commands_still_to_come_answer_with_their_help(bot):
     driver, _ = bot
-    for command in ("/meetings", "/agenda", "/poll"):
+    for command in ("/poll",):
         message = valid_ephemeral(driver.command(command, "help"))
         assert "coming soon" in str(message["blocks"])
         assert command in message["text"]

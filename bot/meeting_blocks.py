@@ -1,0 +1,87 @@
+"""How meetings and agendas look in Slack: the schedule, the agenda, and the reminder."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from bot.render import MAX_BLOCKS, Reply, context, date_token, escape, header, mention, section, truncate
+from storage.agenda import AgendaItem
+from storage.meetings import Meeting
+
+ADD_ITEM_HINT = "Propose an item with `/agenda add <item> (10 min)`."
+
+
+def _day(day: date) -> str:
+    """A date token at noon UTC: the same calendar day wherever a member reads it."""
+    return date_token(datetime.combine(day, time(12), timezone.utc), "{date_long_pretty}")
+
+
+def when(meeting: Meeting) -> str:
+    if meeting.all_day:
+        text = _day(meeting.start_date)
+        return f"{text} – {_day(meeting.end_date)}" if meeting.end_date else text
+    text = date_token(meeting.starts_at, "{date_long_pretty} at {time}")
+    return f"{text} until {_day(meeting.end_date)}" if meeting.end_date else text
+
+
+def where(meeting: Meeting) -> str:
+    return f":round_pushpin: {escape(meeting.place)}" if meeting.place else ":computer: virtual"
+
+
+def meeting_line(meeting: Meeting, past: bool = False) -> str:
+    title = escape(meeting.title)
+    if meeting.status == "cancelled":
+        return f"~*{meeting.ref}* {title}~ · {when(meeting)} · _cancelled_"
+    return f"*{meeting.ref}* {title} · {when(meeting)} · {where(meeting)}" + (" · _past_" if past else "")
+
+
+def schedule(meetings: list[Meeting], title: str, now: datetime, hint: str | None = None) -> Reply:
+    lines = [meeting_line(m, past=m.starts_at < now and m.last_day < now.date()) for m in meetings]
+    blocks = [section(f"*{title}*"), *[section(line) for line in lines[: MAX_BLOCKS - 3]]]
+    if len(lines) > MAX_BLOCKS - 3:
+        blocks.append(context(f"…and {len(lines) - (MAX_BLOCKS - 3)} more."))
+    if hint:
+        blocks.append(context(hint))
+    return Reply(text=title, blocks=blocks)
+
+
+def agenda_lines(items: list[AgendaItem]) -> tuple[list[str], int]:
+    lines = [f"• *{i.ref}* {escape(truncate(i.text, 300))}" + (f" ({i.minutes} min)" if i.minutes else "")
+             + f" — {mention(i.proposer)}" for i in items]
+    return lines, sum(i.minutes or 0 for i in items)
+
+
+def agenda(meeting: Meeting, items: list[AgendaItem], ephemeral: bool = True) -> Reply:
+    head = f"*Agenda for {meeting.ref} {escape(meeting.title)}*, {when(meeting)}"
+    if not items:
+        return Reply(text=f"Agenda for {meeting.ref}: no items yet",
+                     blocks=[section(head), section("No items yet."), context(ADD_ITEM_HINT)], ephemeral=ephemeral)
+    lines, total = agenda_lines(items)
+    room = MAX_BLOCKS - 3
+    blocks = [section(head), *[section(line) for line in lines[:room]]]
+    if len(lines) > room:
+        blocks.append(context(f"…and {len(lines) - room} more items."))
+    blocks.append(context(f"{len(items)} item{'s' if len(items) != 1 else ''}, {total} min in all. {ADD_ITEM_HINT}"))
+    return Reply(text=f"Agenda for {meeting.ref}: {len(items)} items, {total} min", blocks=blocks, ephemeral=ephemeral)
+
+
+def _in(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    for unit, size in (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60), ("minute", 1)):
+        if minutes % size == 0 and minutes >= size:
+            count = minutes // size
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    return "soon"
+
+
+def reminder(meeting: Meeting, items: list[AgendaItem], offset: timedelta) -> Reply:
+    blocks = [header(f"Reminder: {meeting.title} {_in(offset)}"),
+              section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
+    lines, total = agenda_lines(items)
+    if lines:
+        room = MAX_BLOCKS - 4
+        blocks.append(section("*Agenda so far*\n" + "\n".join(lines[:room])[:2900]))
+        blocks.append(context(f"{len(items)} items, {total} min in all. {ADD_ITEM_HINT}"))
+    else:
+        blocks.append(context(f"No agenda items yet. {ADD_ITEM_HINT}"))
+    return Reply(text=f"Reminder: {escape(meeting.title)} {_in(offset)}", blocks=blocks, ephemeral=False)

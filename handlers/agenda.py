@@ -1,0 +1,48 @@
+"""`/agenda`: items for the next meeting."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot import meeting_blocks
+from bot.catalogue import BY_COMMAND
+from bot.errors import UserError
+from bot.render import Reply, escape
+from bot.services import Services
+from bot.text import echo, parse_ref, split_command
+from handlers import help
+from handlers.common import SlashCommand, post_for, slash_command
+
+REMOVE_USAGE = "`/agenda remove <id>`, e.g. `/agenda remove A-12`"
+
+
+def register(app: App, services: Services) -> None:
+    slash_command(app, "/agenda", lambda cmd, client: agenda(services, cmd, client))
+
+
+def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
+    sub, rest = split_command(cmd.text)
+    meeting_id = parse_ref(sub, "M") if sub and not rest else None
+    if sub == "" or meeting_id is not None:
+        meeting = services.meeting_service.get(meeting_id) if meeting_id else services.meeting_service.next_meeting()
+        return meeting_blocks.agenda(meeting, services.agenda.for_meeting(meeting.id))
+    if sub == "help":
+        return help.family_help(BY_COMMAND["/agenda"])
+    if sub == "add":
+        item, meeting = services.meeting_service.propose(cmd.user_id, rest)
+        minutes = f" ({item.minutes} min)" if item.minutes else ""
+        return Reply.of(f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
+                        f"*{meeting.ref} {escape(meeting.title)}*.", ":memo:")
+    if sub == "remove":
+        item_id = parse_ref(rest, "A") if rest else None
+        if item_id is None:
+            raise UserError("Say which item, e.g. A-12.", REMOVE_USAGE)
+        item = services.meeting_service.withdraw(cmd.user_id, item_id)
+        return Reply.of(f"Removed *{item.ref}* {escape(item.text)} from the agenda.", ":wastebasket:")
+    if sub == "post":
+        services.require_coordinator(cmd.user_id, "post the agenda")
+        meeting = services.meeting_service.next_meeting()
+        reply = meeting_blocks.agenda(meeting, services.agenda.for_meeting(meeting.id), ephemeral=False)
+        return post_for(services, client, cmd, reply, "the agenda")
+    raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")

@@ -1,0 +1,53 @@
+"""Agenda items proposed for a meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from storage.db import Storage, to_iso
+
+
+class AgendaItem(BaseModel):
+    id: int
+    meeting_id: int
+    text: str
+    minutes: int | None = None
+    proposer: str
+    created_at: datetime
+
+    @property
+    def ref(self) -> str:
+        return f"A-{self.id}"
+
+
+class AgendaRepository:
+    def __init__(self, storage: Storage):
+        self.storage = storage
+
+    def get(self, item_id: int) -> AgendaItem | None:
+        rows = list(self.storage.db.query(
+            "SELECT * FROM agenda_items WHERE id = ? AND removed_at IS NULL", [item_id]))
+        return AgendaItem(**_fields(rows[0])) if rows else None
+
+    def for_meeting(self, meeting_id: int) -> list[AgendaItem]:
+        rows = self.storage.db.query(
+            "SELECT * FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL ORDER BY id", [meeting_id])
+        return [AgendaItem(**_fields(row)) for row in rows]
+
+    def add(self, meeting_id: int, text: str, minutes: int | None, proposer: str) -> AgendaItem:
+        with self.storage.write() as db:
+            cursor = db.execute(
+                "INSERT INTO agenda_items (meeting_id, text, minutes, proposer, created_at) VALUES (?, ?, ?, ?, ?)",
+                [meeting_id, text, minutes, proposer, to_iso(self.storage.clock())])
+            return self.get(cursor.lastrowid)
+
+    def remove(self, item_id: int, by: str) -> None:
+        with self.storage.write() as db:
+            db.execute("UPDATE agenda_items SET removed_at = ?, removed_by = ? WHERE id = ?",
+                       [to_iso(self.storage.clock()), by, item_id])
+
+
+def _fields(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "meeting_id", "text", "minutes", "proposer", "created_at")}
