@@ -75,6 +75,7 @@ class SlackStandIn(LocalSlack):
         self.calls: list[Call] = []
         self.responses: list[Call] = []
         self.problems: list[str] = []
+        self.fail_next: dict[str, str] = {}  # method -> the error Slack answers it with, once
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
@@ -84,6 +85,8 @@ class SlackStandIn(LocalSlack):
                 self.problems += [f"{method}: {p}" for p in message_problems(args)]
             if method in VIEW_METHODS:
                 self.problems += [f"{method}: {p}" for p in view_problems(args.get("view"))]
+            if method in self.fail_next:
+                return {"ok": False, "error": self.fail_next.pop(method)}
         return super().answer(method, args)
 
     def on_response(self, key: str, args: dict):
