@@ -76,6 +76,7 @@ class SlackStandIn(LocalSlack):
         self.responses: list[Call] = []
         self.problems: list[str] = []
         self.fail_next: dict[str, str] = {}  # method -> the error Slack answers it with, once
+        self.http_failures: dict[str, list[tuple[int, dict]]] = {}  # method -> HTTP answers to give first
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
@@ -88,6 +89,15 @@ class SlackStandIn(LocalSlack):
             if method in self.fail_next:
                 return {"ok": False, "error": self.fail_next.pop(method)}
         return super().answer(method, args)
+
+    def on_api_call(self, method: str, args: dict):
+        with self._lock:
+            failures = self.http_failures.get(method)
+            if failures:
+                status, headers = failures.pop(0)
+                self.calls.append(Call(f"{method}:{status}", args))
+                return status, {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}, headers
+        return super().on_api_call(method, args)
 
     def on_response(self, key: str, args: dict):
         with self._lock:

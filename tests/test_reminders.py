@@ -185,3 +185,17 @@ def test_two_processes_on_one_file_remind_once(start_bot, standin):
                      timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5, what="the reminder")
     time.sleep(2)  # room for a second post, if there were one
     assert len(reminders_posted(standin, "Two process test")) == 1
+
+
+def test_a_reminder_survives_slack_failing_to_take_it(start_bot, standin):
+    driver, _ = start_bot(IWG_REMINDERS="2m")
+    # rate limited once (the client waits Retry-After), then three 500s: more than the
+    # client's own retries, so the courier tries again a few seconds later
+    standin.http_failures["chat.postMessage"] = [(429, {"Retry-After": "1"})] + [(500, {})] * 3
+    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=65)
+    add_meeting(driver, "Outage test", starts)  # its reminder is due at once
+    posted = standin.wait_for(lambda: reminders_posted(standin, "Outage test"), timeout=20, what="the reminder")
+    failures = [c.method for c in standin.calls if c.method.startswith("chat.postMessage:")]
+    assert failures == ["chat.postMessage:429"] + ["chat.postMessage:500"] * 3
+    time.sleep(1)
+    assert len(reminders_posted(standin, "Outage test")) == len(posted) == 1
