@@ -88,7 +88,7 @@ class BotProcess:
 
 @pytest.fixture
 def tmp_dir():
-    with tempfile.TemporaryDirectory(prefix="iwg-test-") as path:
+    with tempfile.TemporaryDirectory(prefix="iwg-test-", ignore_cleanup_errors=True) as path:
         yield Path(path)
 
 
