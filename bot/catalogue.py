@@ -88,6 +88,7 @@ FAMILIES: tuple[Family, ...] = (
             Form("/poll close <id>", "closes it and posts the result (its author, coordinators)", "/poll close P-5"),
             Form("/poll list", "open polls", "/poll list"),
         ),
+        ready=True,
     ),
 )
 

@@ -37,6 +37,7 @@ def main() -> None:
     services = open_services(settings, scheduler, extra_coordinators=(console.USER,) if is_console else ())
     scheduler.start()
     services.reminders.start()
+    services.poll_service.start()
     try:
         {Mode.CONSOLE: run_console, Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
     finally:

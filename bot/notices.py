@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import meeting_blocks, ta, ta_blocks
+from bot import meeting_blocks, poll_blocks, ta, ta_blocks
 from bot.courier import PERMANENT_ERRORS
+from bot.polls import CLOSED_NOTICE, update_message
 from bot.reminders import REMIND
 from bot.render import Reply
 from bot.text import parse_ref
@@ -33,7 +34,25 @@ class NoticeSender:
     def __call__(self, notice: Notice) -> tuple[str | None, str | None]:
         if notice.kind == REMIND:
             return self.reminder(notice)
+        if notice.kind == CLOSED_NOTICE:
+            return self.poll_closed(notice)
         return self.about_request(notice)
+
+    def poll_closed(self, notice: Notice) -> tuple[str | None, str | None]:
+        """The poll's message shows the final result, and the result is posted beside it."""
+        polls = self.services.polls
+        poll = polls.get(parse_ref(notice.subject, "P"))
+        if poll is None or poll.ts is None:  # never posted: nothing to update or announce
+            return None, None
+        try:
+            update_message(polls, self.client, poll.id)
+        except SlackApiError as error:  # a deleted message: the result is still posted
+            if error.response.get("error") not in PERMANENT_ERRORS:
+                raise
+        reply = poll_blocks.result_message(poll, polls.votes(poll.id))
+        response = self.client.chat_postMessage(channel=poll.channel, thread_ts=poll.ts, reply_broadcast=True,
+                                                text=reply.text, blocks=reply.blocks)
+        return response["channel"], response["ts"]
 
     def reminder(self, notice: Notice) -> tuple[str, str]:
         """Rendered as it is sent, so the agenda is the agenda so far."""

@@ -12,6 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.config import Settings
 from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
+from bot.polls import PollService, Refresher
 from bot.reminders import Reminders
 from bot.ta import TAService
 from storage.agenda import AgendaRepository
@@ -20,6 +21,7 @@ from storage.db import Storage
 from storage.meetings import MeetingRepository
 from storage.organisations import OrganisationRepository
 from storage.outbox import OutboxRepository
+from storage.polls import PollRepository
 from storage.reminders import ReminderRepository
 from storage.ta_requests import TARequestRepository
 
@@ -39,11 +41,17 @@ class Services:
     agenda: AgendaRepository
     reminders: Reminders
     meeting_service: MeetingService
+    polls: PollRepository
+    poll_service: PollService
     # Web API calls the ack does not need (opening a modal, uploading a file) run here,
     # so that the ack goes out in milliseconds.
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="iwg-later"))
     _pending: set[Future] = field(default_factory=set)
+    poll_refresher: Refresher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.poll_refresher = Refresher(self.later)
 
     @classmethod
     def build(cls, settings: Settings, storage: Storage, scheduler: BaseScheduler) -> "Services":
@@ -55,8 +63,10 @@ class Services:
         meetings, agenda = MeetingRepository(storage), AgendaRepository(storage)
         reminders = Reminders(settings, storage, meetings, ReminderRepository(storage), outbox, scheduler)
         meeting_service = MeetingService(storage, meetings, agenda, coordinators, reminders, settings.timezone)
+        polls = PollRepository(storage)
+        poll_service = PollService(storage, polls, coordinators, outbox, scheduler, settings.timezone)
         return cls(settings, storage, coordinators, organisations, ta_requests, outbox, ta,
-                   meetings, agenda, reminders, meeting_service)
+                   meetings, agenda, reminders, meeting_service, polls, poll_service)
 
     def require_coordinator(self, user_id: str, action: str) -> None:
         require_coordinator(self.coordinators, user_id, action)

@@ -216,3 +216,37 @@ def m007_reminders(db: Database) -> None:
             PRIMARY KEY (meeting_id, offset_seconds)
         )"""
     )
+
+
+@migrations()
+def m008_polls(db: Database) -> None:
+    # options: a JSON list of the option texts, in order. `channel`/`ts` say where the poll's
+    # message is once posted. A vote is one row per (poll, member, option): the primary key
+    # is what keeps counts exact when many click at once.
+    db.execute(
+        """CREATE TABLE polls (
+            id INTEGER PRIMARY KEY,
+            question TEXT NOT NULL,
+            options TEXT NOT NULL,
+            anonymous INTEGER NOT NULL DEFAULT 0,
+            multiple INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            author TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            ts TEXT,
+            closes_at TEXT,
+            closed_at TEXT,
+            closed_by TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX polls_open ON polls (closed_at, closes_at)")
+    db.execute(
+        """CREATE TABLE poll_votes (
+            poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            option INTEGER NOT NULL,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (poll_id, user_id, option)
+        )"""
+    )

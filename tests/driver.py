@@ -47,8 +47,9 @@ class SlackDriver:
             "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}",
         })
 
-    def command(self, command: str, text: str = "", user_id: str = "U0MEMBER", **kwargs) -> Answer:
-        return self.post(self.command_body(command, text, user_id), **kwargs)
+    def command(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
+                **kwargs) -> Answer:
+        return self.post(self.command_body(command, text, user_id, channel_id), **kwargs)
 
     def interaction(self, payload: dict, **kwargs) -> Answer:
         return self.post(urlencode({"payload": json.dumps(payload)}), **kwargs)

@@ -1,0 +1,207 @@
+"""Polls: reading the command, the rules of voting and closing, and keeping messages current."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.dates import parse_moment
+from bot.errors import NotPermitted, UserError
+from bot.text import clean_text, echo
+from storage.coordinators import CoordinatorRepository
+from storage.db import Storage
+from storage.outbox import OutboxRepository
+from storage.polls import Poll, PollRepository
+
+log = logging.getLogger("iwg.polls")
+
+USAGE = ('`/poll "Question?" "Option 1" "Option 2" […] [anonymous] [multiple] [hidden] [closes <when>]`, e.g. '
+         '`/poll "Q3 venue?" "Nairobi" "Virtual" closes in 3 days`')
+FLAGS = ("anonymous", "multiple", "hidden")
+MIN_OPTIONS, MAX_OPTIONS = 2, 10
+OPTION_LIMIT = 75  # a button's text
+QUESTION_LIMIT = 200
+OPENING = "\"“”„«"
+CLOSING = {"\"": "\"”“", "“": "”\"", "”": "”\"“", "„": "“”\"", "«": "»"}
+CLOSED_NOTICE = "poll.closed"  # outbox kind: update the message to the result and post it
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    question: str
+    options: list[str]
+    anonymous: bool = False
+    multiple: bool = False
+    hidden: bool = False
+    closes_at: datetime | None = None
+
+
+def read_poll(text: str, zone: ZoneInfo, now: datetime) -> NewPoll:
+    """Quoted question and options (straight or curly quotes), then flags and `closes <when>`."""
+    quoted, words, closes = _tokens(text)
+    if not quoted:
+        raise UserError("Put the question and each option in quotes.", USAGE)
+    question, options = quoted[0], quoted[1:]
+    if len(options) < MIN_OPTIONS:
+        raise UserError(f"A poll needs at least {MIN_OPTIONS} options; this one has {len(options)}.", USAGE)
+    if len(options) > MAX_OPTIONS:
+        raise UserError(f"A poll takes at most {MAX_OPTIONS} options; this one has {len(options)}.", USAGE)
+    question = clean_text(question, what="question", limit=QUESTION_LIMIT, usage=USAGE)
+    options = [clean_text(o, what=f"option {n}", limit=OPTION_LIMIT, usage=USAGE) for n, o in enumerate(options, 1)]
+    if len({o.casefold() for o in options}) < len(options):
+        raise UserError("Two options are the same; each must differ.", USAGE)
+    unknown = [w for w in words if w.lower() not in FLAGS]
+    if unknown:
+        raise UserError(f"I don't know “{echo(unknown[0])}”: options go in quotes, and the words after them can be "
+                        "anonymous, multiple, hidden and closes <when>.", USAGE)
+    closes_at = None
+    if closes is not None:
+        if not closes.strip():
+            raise UserError("Say when it closes, e.g. closes in 3 days.", USAGE)
+        closes_at = parse_moment(closes, zone, now)
+        if closes_at <= now:
+            raise UserError(f"“{echo(closes)}” is in the past; a poll must close in the future.", USAGE)
+    flags = {w.lower() for w in words}
+    return NewPoll(question, options, "anonymous" in flags, "multiple" in flags, "hidden" in flags, closes_at)
+
+
+def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
+    """(the quoted texts, the bare words before `closes`, the text after `closes` or None)."""
+    quoted, words, i = [], [], 0
+    while i < len(text):
+        char = text[i]
+        if char in OPENING:
+            end = next((j for j in range(i + 1, len(text)) if text[j] in CLOSING[char]), None)
+            if end is None:
+                raise UserError(f"A quote is not closed: {echo(text[i:], 40)}", USAGE)
+            quoted.append(text[i + 1:end])
+            i = end + 1
+        elif char.isspace():
+            i += 1
+        else:
+            match = re.match(r"\S+", text[i:])
+            word = match.group(0)
+            if word.lower() == "closes":
+                return quoted, words, text[i + len(word):]
+            words.append(word)
+            i += len(word)
+    return quoted, words, None
+
+
+class PollService:
+    def __init__(self, storage: Storage, polls: PollRepository, coordinators: CoordinatorRepository,
+                 outbox: OutboxRepository, scheduler: BaseScheduler, zone: ZoneInfo):
+        self.storage, self.polls, self.coordinators = storage, polls, coordinators
+        self.outbox, self.scheduler, self.zone = outbox, scheduler, zone
+
+    def create(self, author: str, channel: str, text: str) -> Poll:
+        new = read_poll(text, self.zone, self.storage.clock())
+        poll = self.polls.add(question=new.question, options=new.options, anonymous=new.anonymous,
+                              multiple=new.multiple, hidden=new.hidden, author=author, channel=channel,
+                              closes_at=new.closes_at)
+        self.plan(poll)
+        return poll
+
+    def get(self, poll_id: int) -> Poll:
+        poll = self.polls.get(poll_id)
+        if poll is None:
+            raise UserError(f"There is no poll P-{poll_id}.", hint="`/poll list` shows the open ones.")
+        return poll
+
+    def close(self, actor: str, poll_id: int) -> Poll:
+        """Close it (its author or a coordinator), and queue the result's posting."""
+        poll = self.get(poll_id)
+        if actor != poll.author and not self.coordinators.is_coordinator(actor):
+            raise NotPermitted(f"Only the one who asked {poll.ref} and coordinators can close it.")
+        if not self._close(poll, actor):
+            raise UserError(f"{poll.ref} is already closed.")
+        return self.get(poll_id)
+
+    def _close(self, poll: Poll, by: str) -> bool:
+        with self.storage.write():
+            closed = self.polls.close(poll.id, by)
+            if closed:
+                self.outbox.add(CLOSED_NOTICE, poll.ref, poll.channel)
+        return closed
+
+    # --- the scheduler's part: close at `closes`, once, rebuilt from the database ---------
+
+    def start(self) -> None:
+        for poll in self.polls.closing():
+            self.plan(poll)
+
+    def plan(self, poll: Poll) -> None:
+        if poll.closes_at is None or not poll.is_open:
+            return
+        if poll.closes_at <= self.storage.clock():
+            self.close_on_time(poll.id)
+            return
+        self.scheduler.add_job(self.close_on_time, DateTrigger(run_date=poll.closes_at), args=[poll.id],
+                               id=f"poll:{poll.id}", replace_existing=True, misfire_grace_time=None)
+
+    def close_on_time(self, poll_id: int) -> None:
+        poll = self.polls.get(poll_id)
+        if poll and poll.is_open:
+            self._close(poll, "scheduler")
+
+
+class Refresher:
+    """Keeps each poll's message current after votes, one update at a time per poll.
+
+    Clicks arrive faster than Slack takes updates, and updates sent side by side can land
+    out of order; so for each poll one update runs at a time and, if votes came in
+    meanwhile, one more follows, rendered from the database as it is then.
+    """
+
+    def __init__(self, later: Callable[[Callable[[], None], str], None]):
+        self.later = later
+        self._lock = threading.Lock()
+        self._state: dict[int, str] = {}  # poll id -> "running" or "again"
+        self._work: dict[int, Callable[[], None]] = {}
+
+    def request(self, poll_id: int, update: Callable[[], None]) -> None:
+        """Run `update` for this poll now, or once more after the update in flight."""
+        with self._lock:
+            self._work[poll_id] = update
+            if poll_id in self._state:
+                self._state[poll_id] = "again"
+                return
+            self._state[poll_id] = "running"
+        self.later(lambda: self._run(poll_id), f"updating poll {poll_id}")
+
+    def _run(self, poll_id: int) -> None:
+        while True:
+            with self._lock:
+                update = self._work[poll_id]
+            try:
+                update()
+            except Exception:
+                log.exception("poll %s: message not updated", poll_id)
+            with self._lock:
+                if self._state.get(poll_id) != "again":
+                    self._state.pop(poll_id, None)
+                    self._work.pop(poll_id, None)
+                    return
+                self._state[poll_id] = "running"
+
+
+def update_message(polls: PollRepository, client, poll_id: int) -> None:
+    """Render the poll as it stands in the database and put it in place of its message."""
+    from bot.names import display_names
+    from bot.poll_blocks import poll_message
+
+    poll = polls.get(poll_id)
+    if poll is None or poll.ts is None:
+        return
+    votes = polls.votes(poll_id)
+    names = {} if poll.anonymous else display_names(client, {u for users in votes.values() for u in users})
+    reply = poll_message(poll, votes, names)
+    client.chat_update(channel=poll.channel, ts=poll.ts, text=reply.text, blocks=reply.blocks)
