@@ -128,12 +128,11 @@ def test_user_text_is_escaped_in_replies(bot):
         assert "&lt;" in text
 
 
-def test_commands_still_to_come_answer_with_their_help(bot):
+def test_forms_still_to_come_answer_and_say_so(bot):
     driver, _ = bot
-    for command in ("/poll",):
-        message = valid_ephemeral(driver.command(command, "help"))
-        assert "coming soon" in str(message["blocks"])
-        assert command in message["text"]
+    message = valid_ephemeral(driver.command("/iwg", "digest", user_id=COORDINATOR))
+    assert "not built yet" in message["text"]
+    assert "coming soon" in str(valid_ephemeral(driver.command("/iwg", "help"))["blocks"])
 
 
 def test_interactions_are_verified_too(bot):
