@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from zoneinfo import ZoneInfo
+
 from icalendar import Calendar, Event
 
 from storage.meetings import Meeting
@@ -27,8 +29,9 @@ def meetings_ics(meetings: list[Meeting], now: datetime) -> bytes:
         else:
             event.add("dtstart", meeting.starts_at)
             end = meeting.starts_at + TIMED_LENGTH
-            if meeting.end_date:
-                end = end.replace(year=meeting.end_date.year, month=meeting.end_date.month, day=meeting.end_date.day)
+            if meeting.end_date:  # the same clock time on the last day, in the meeting's own zone
+                zone = ZoneInfo(meeting.zone)
+                end = datetime.combine(meeting.end_date, end.astimezone(zone).time(), zone)
             event.add("dtend", end)
         event.add("location", meeting.place or "Virtual")
         calendar.add_component(event)

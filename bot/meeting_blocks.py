@@ -65,23 +65,38 @@ def agenda(meeting: Meeting, items: list[AgendaItem], ephemeral: bool = True) ->
     return Reply(text=f"Agenda for {meeting.ref}: {len(items)} items, {total} min", blocks=blocks, ephemeral=ephemeral)
 
 
-def _in(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds() // 60)
-    for unit, size in (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60), ("minute", 1)):
-        if minutes % size == 0 and minutes >= size:
-            count = minutes // size
+def time_left(left: timedelta) -> str:
+    """How long until it starts, as people say it: "in 1 hour", "in 2 days"."""
+    minutes = max(1, round(left.total_seconds() / 60))
+    for unit, size, up_to in (("minute", 1, 90), ("hour", 60, 36 * 60), ("day", 24 * 60, None)):
+        if up_to is None or minutes < up_to:
+            count = max(1, round(minutes / size))
             return f"in {count} {unit}{'s' if count != 1 else ''}"
     return "soon"
 
 
-def reminder(meeting: Meeting, items: list[AgendaItem], offset: timedelta) -> Reply:
-    blocks = [header(f"Reminder: {meeting.title} {_in(offset)}"),
+def reminder(meeting: Meeting, items: list[AgendaItem], left: timedelta) -> Reply:
+    """The reminder as it is sent: how long is left then, and the agenda so far."""
+    soon = time_left(left)
+    blocks = [header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
               section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
     lines, total = agenda_lines(items)
     if lines:
-        room = MAX_BLOCKS - 4
-        blocks.append(section("*Agenda so far*\n" + "\n".join(lines[:room])[:2900]))
-        blocks.append(context(f"{len(items)} items, {total} min in all. {ADD_ITEM_HINT}"))
+        shown = lines[: MAX_BLOCKS - 5]
+        blocks += [section(chunk) for chunk in _pack(["*Agenda so far*", *shown])][: MAX_BLOCKS - 4]
+        more = f" (…and {len(lines) - len(shown)} more)" if len(shown) < len(lines) else ""
+        blocks.append(context(f"{len(items)} items, {total} min in all{more}. {ADD_ITEM_HINT}"))
     else:
         blocks.append(context(f"No agenda items yet. {ADD_ITEM_HINT}"))
-    return Reply(text=f"Reminder: {escape(meeting.title)} {_in(offset)}", blocks=blocks, ephemeral=False)
+    return Reply(text=f"Reminder: {escape(meeting.title)} {soon}", blocks=blocks, ephemeral=False)
+
+
+def _pack(lines: list[str], limit: int = 2900) -> list[str]:
+    """Whole lines into sections of at most `limit` characters (never cut inside a line)."""
+    sections: list[str] = []
+    for line in lines:
+        if sections and len(sections[-1]) + 1 + len(line) <= limit:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    return sections

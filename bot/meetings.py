@@ -27,6 +27,7 @@ ADD_USAGE = ("`/meetings add <title> on <date> [at <time>] [until <date>] [in <p
 _WHEN = re.compile(r"^(?P<date>.+?)(?:\s+at\s+(?P<time>.+?))?(?:\s+until\s+(?P<until>.+?))?(?:\s+in\s+(?P<place>.+))?$",
                    re.IGNORECASE | re.DOTALL)
 _ON = re.compile(r"\s+on\s+", re.IGNORECASE)
+_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)\b|\b(?:noon|midday)\b", re.IGNORECASE)
 _MINUTES = re.compile(r"\s*\(\s*(\d{1,3})\s*(?:min|mins|minutes|m)\s*\)\s*$", re.IGNORECASE)
 MAX_MINUTES = 600
 
@@ -48,26 +49,27 @@ def read_meeting(text: str, zone: ZoneInfo, now: datetime) -> NewMeeting:
     if not splits:
         raise UserError("Say when, after “on”.", ADD_USAGE)
     problem = None
-    for split in splits:
+    for split in reversed(splits):  # the last "on" first: titles say "on" more often than dates do
         title, when = text[:split.start()], _WHEN.match(text[split.end():].strip())
         if not title.strip() or not when:
             continue
         try:
             return _meeting(title, when, zone, now)
-        except NotADate as unreadable:
-            problem = problem or unreadable
+        except UserError as refusal:
+            problem = problem or refusal
     raise UserError((problem.problem if problem else "Say when, after “on”."), ADD_USAGE)
 
 
 def _meeting(title: str, when: re.Match, zone: ZoneInfo, now: datetime) -> NewMeeting:
     typed_time = when.group("time")
     moment = parse_moment(f"{when.group('date')} {typed_time or ''}".strip(), zone, now).astimezone(zone)
-    timed = typed_time is not None or moment.time() != time(0)
+    # timed only if a time was typed: "tomorrow" keeps dateparser's clock time, which nobody meant
+    timed = typed_time is not None or bool(_CLOCK.search(when.group("date")))
     if (moment if timed else moment.date()) < (now if timed else now.astimezone(zone).date()):
         raise UserError(f"{moment:%d %B %Y} is in the past; a meeting must be in the future.", ADD_USAGE)
     end = None
     if when.group("until"):
-        end = parse_moment(when.group("until"), zone, now).astimezone(zone).date()
+        end = parse_moment(when.group("until"), zone, moment).astimezone(zone).date()  # counted from the start
         if end < moment.date():
             raise UserError(f"It ends ({end:%d %B %Y}) before it starts ({moment:%d %B %Y}).", ADD_USAGE)
     place = when.group("place")
@@ -123,7 +125,9 @@ class MeetingService:
         return meeting
 
     def next_meeting(self) -> Meeting:
-        meeting = self.meetings.next(self.storage.clock())
+        """The meeting agenda items are for: the first not yet over (today's, on the day)."""
+        upcoming = self.meetings.upcoming(self.storage.clock(), limit=1)
+        meeting = upcoming[0] if upcoming else None
         if meeting is None:
             raise UserError("No meeting is scheduled yet, so there is no agenda to add to.",
                             hint="A coordinator schedules one with `/meetings add <title> on <date>`.")

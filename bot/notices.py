@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -57,8 +56,11 @@ class NoticeSender:
     def reminder(self, notice: Notice) -> tuple[str, str]:
         """Rendered as it is sent, so the agenda is the agenda so far."""
         meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
+        now = self.services.storage.clock()
+        if meeting.status != "scheduled" or meeting.starts_at <= now:  # cancelled, or begun, meanwhile
+            return None, None
         items = self.services.agenda.for_meeting(meeting.id)
-        reply = meeting_blocks.reminder(meeting, items, timedelta(seconds=notice.detail["offset"]))
+        reply = meeting_blocks.reminder(meeting, items, meeting.starts_at - now)
         response = self.client.chat_postMessage(channel=notice.recipient, text=reply.text, blocks=reply.blocks)
         return response["channel"], response["ts"]
 

@@ -22,7 +22,7 @@ from bot.config import Settings
 from storage.db import Storage
 from storage.meetings import Meeting, MeetingRepository
 from storage.outbox import OutboxRepository
-from storage.reminders import SKIPPED, ReminderRepository
+from storage.reminders import SENT, SKIPPED, ReminderRepository
 
 log = logging.getLogger("iwg.reminders")
 
@@ -83,14 +83,22 @@ class Reminders:
                     self.claims.claim(meeting_id, offset, SKIPPED)
 
     def fire(self, meeting_id: int, offset: timedelta) -> None:
-        """Claim the reminder and queue its message, unless it is taken or too late."""
+        """Claim the reminder and queue its message, unless it is taken, too late, or overtaken:
+        a job that runs late (a suspended process) while a closer reminder is already due, or
+        after one was sent (IWG_REMINDERS changed), is skipped rather than sent stale."""
         if not self.channel:
             return
         with self.storage.write():
             meeting = self.meetings.get(meeting_id)
-            if meeting is None or meeting.status != "scheduled" or meeting.starts_at <= self.storage.clock():
+            now = self.storage.clock()
+            if meeting is None or meeting.status != "scheduled" or meeting.starts_at <= now:
                 return
-            if self.claims.claim(meeting_id, offset):
+            closer_due = any(o < offset and meeting.starts_at - o <= now for o in self.settings.reminders)
+            closer_sent = any(seconds < offset.total_seconds() and outcome == SENT
+                              for seconds, outcome in self.claims.claimed(meeting_id).items())
+            if closer_due or closer_sent:
+                self.claims.claim(meeting_id, offset, SKIPPED)
+            elif self.claims.claim(meeting_id, offset):
                 self.outbox.add(REMIND, meeting.ref, self.channel, {"offset": int(offset.total_seconds())})
 
     def forget(self, meeting_id: int) -> None:

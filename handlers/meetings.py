@@ -25,7 +25,7 @@ def register(app: App, services: Services) -> None:
 def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     sub, rest = split_command(cmd.text)
     if sub == "":
-        return upcoming(services, cmd.user_id)
+        return _schedule(services, cmd.user_id, ephemeral=True)
     if sub.isdigit() and len(sub) == 4 and not rest:
         year = int(sub)
         found = services.meetings.of_year(year)
@@ -38,8 +38,9 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return post_for(services, client, cmd, _schedule(services, cmd.user_id, ephemeral=False), "the schedule")
     if sub == "add":
         meeting = services.meeting_service.schedule(cmd.user_id, rest)
+        reminders = " Reminders go to the channel before it." if services.settings.channel else ""
         return Reply.of(f"Scheduled *{meeting.ref} {escape(meeting.title)}*: {meeting_blocks.when(meeting)}, "
-                        f"{meeting_blocks.where(meeting)}. Reminders go to the channel before it.", ":calendar:")
+                        f"{meeting_blocks.where(meeting)}.{reminders}", ":calendar:")
     if sub == "cancel":
         meeting_id = parse_ref(rest, "M") if rest else None
         if meeting_id is None:
@@ -51,10 +52,6 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     raise UserError(f"`/meetings {echo(sub)}` is not a form I know.", hint="`/meetings help` lists every form.")
 
 
-def upcoming(services: Services, asker: str) -> Reply:
-    return _schedule(services, asker, ephemeral=True)
-
-
 def _schedule(services: Services, asker: str, ephemeral: bool) -> Reply:
     now = services.storage.clock()
     found = services.meetings.upcoming(now)
@@ -64,12 +61,12 @@ def _schedule(services: Services, asker: str, ephemeral: bool) -> Reply:
         year = services.meetings.latest_year()
         hint = ("No meeting is scheduled ahead. Schedule the next with "
                 "`/meetings add <title> on <date> [at <time>] [in <place>]`."
-                if services.coordinators.is_coordinator(asker) else None)
+                if ephemeral and services.coordinators.is_coordinator(asker) else None)
         if year is None:
             reply = Reply.of("No meetings are scheduled." + (f" {hint}" if hint else ""))
         else:
             reply = meeting_blocks.schedule(services.meetings.of_year(year), f"No upcoming meetings; the {year} schedule",
-                                            now, hint if ephemeral else None)
+                                            now, hint)
     reply.ephemeral = ephemeral
     return reply
 

@@ -67,13 +67,6 @@ class MeetingRepository:
                ORDER BY starts_at LIMIT ?""", [to_iso(now), today, limit])
         return [Meeting(**row) for row in rows]
 
-    def next(self, now: datetime) -> Meeting | None:
-        """The next meeting that has not yet begun: the one agenda items are for."""
-        rows = list(self.storage.db.query(
-            "SELECT * FROM meetings WHERE status = 'scheduled' AND starts_at > ? ORDER BY starts_at LIMIT 1",
-            [to_iso(now)]))
-        return Meeting(**rows[0]) if rows else None
-
     def of_year(self, year: int) -> list[Meeting]:
         rows = self.storage.db.query(
             "SELECT * FROM meetings WHERE start_date LIKE ? ORDER BY starts_at", [f"{year:04d}-%"])

@@ -12,6 +12,7 @@ from tests.test_http import valid_ephemeral
 from tests.test_ta import rows
 
 MEMBER = "U0MEMBER"
+Y = date.today().year + 2  # always ahead: no test date may pass while the code stays the same
 
 
 def text_of(message: dict) -> str:
@@ -38,15 +39,15 @@ def test_with_nothing_ahead_the_latest_year_shows_marked_past(bot):
 
 def test_coordinators_schedule_and_cancel_members_cannot(bot):
     driver, process = bot
-    refused = valid_ephemeral(driver.command("/meetings", "add Q1 on 24 February 2027", user_id=MEMBER))
+    refused = valid_ephemeral(driver.command("/meetings", f"add Q1 on 24 February {Y}", user_id=MEMBER))
     assert refused["text"].startswith("Only coordinators can schedule meetings")
     assert rows(process, "SELECT count(*) FROM meetings") == [(4,)]
     added = valid_ephemeral(driver.command(
-        "/meetings", "add Workshop on parenting on 24 February 2027 at 14:00 until 25 February 2027 in Nairobi",
+        "/meetings", f"add Workshop on parenting on 24 February {Y} at 14:00 until 25 February {Y} in Nairobi",
         user_id=COORDINATOR))
     assert "Scheduled *M-5 Workshop on parenting*" in added["text"]
     assert rows(process, "SELECT title, start_date, start_time, end_date, place, starts_at FROM meetings WHERE id = 5") == [
-        ("Workshop on parenting", "2027-02-24", "14:00", "2027-02-25", "Nairobi", "2027-02-24T14:00:00+00:00")]
+        ("Workshop on parenting", f"{Y}-02-24", "14:00", f"{Y}-02-25", "Nairobi", f"{Y}-02-24T14:00:00+00:00")]
     upcoming = text_of(valid_ephemeral(driver.command("/meetings", "", user_id=MEMBER)))
     assert "Upcoming IWG meetings" in upcoming and "M-5" in upcoming and "M-1" not in upcoming
     assert valid_ephemeral(driver.command("/meetings", "cancel M-5", user_id=MEMBER))["text"].startswith("Only coordinators")
@@ -57,18 +58,18 @@ def test_coordinators_schedule_and_cancel_members_cannot(bot):
 
 def test_times_are_in_the_groups_zone(start_bot):
     driver, process = start_bot(IWG_TIMEZONE="Africa/Nairobi")
-    driver.command("/meetings", "add Q1 on 24 February 2027 at 14:00", user_id=COORDINATOR)
-    assert rows(process, "SELECT starts_at, zone FROM meetings WHERE id = 5") == [("2027-02-24T11:00:00+00:00", "Africa/Nairobi")]
+    driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
+    assert rows(process, "SELECT starts_at, zone FROM meetings WHERE id = 5") == [(f"{Y}-02-24T11:00:00+00:00", "Africa/Nairobi")]
 
 
 def test_bad_meetings_get_clear_answers(bot):
     driver, process = bot
     cases = {
-        "add Q1 24 February 2027": "Say when",
+        f"add Q1 24 February {Y}": "Say when",
         "add Q1 on 31 Febtember": "couldn't read “31 Febtember”",
         "add Q1 on 1 January 2020": "in the past",
-        "add Q1 on 24 February 2027 until 20 February 2027": "ends",
-        "add  on 24 February 2027": "Say when",
+        f"add Q1 on 24 February {Y} until 20 February {Y}": "ends",
+        f"add  on 24 February {Y}": "Say when",
         "add Q1 on March": "which day",
         "cancel": "Say which meeting",
         "cancel M-99": "There is no meeting M-99",
@@ -84,8 +85,8 @@ def test_bad_meetings_get_clear_answers(bot):
 def test_the_agenda(bot):
     driver, process = bot
     assert "No meeting is scheduled" in valid_ephemeral(driver.command("/agenda", "add Item", user_id=MEMBER))["text"]
-    driver.command("/meetings", "add Q1 on 24 February 2027 at 14:00", user_id=COORDINATOR)
-    driver.command("/meetings", "add Q2 on 23 June 2027", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Q2 on 23 June {Y}", user_id=COORDINATOR)
     added = valid_ephemeral(driver.command("/agenda", "add Handbook update (15 min)", user_id=MEMBER))
     assert "Added *A-1* Handbook update (15 min) to the agenda of *M-5 Q1*" in added["text"]
     driver.command("/agenda", "add Roundtable &lt;all&gt; (45 mins)", user_id="U0OTHER")
@@ -107,7 +108,7 @@ def test_the_agenda(bot):
 
 def test_posting_the_schedule_and_agenda(bot, standin):
     driver, _ = bot
-    driver.command("/meetings", "add Q1 on 24 February 2027 at 14:00", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
     assert "Only coordinators" in valid_ephemeral(driver.command("/meetings", "post", user_id=MEMBER))["text"]
     assert "Posting the schedule in <#C0IWG>" in valid_ephemeral(driver.command("/meetings", "post", user_id=COORDINATOR))["text"]
     post = standin.wait_for(lambda: [c for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL],
@@ -123,13 +124,22 @@ def test_posting_the_schedule_and_agenda(bot, standin):
 def test_the_calendar_file(bot, standin):
     driver, _ = bot
     assert "no upcoming meetings" in valid_ephemeral(driver.command("/meetings", "ics", user_id=MEMBER))["text"]
-    driver.command("/meetings", "add Q1 on 24 February 2027 at 14:00", user_id=COORDINATOR)
-    driver.command("/meetings", "add Q2 on 23 June 2027 until 25 June 2027 in Nairobi", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Q2 on 23 June {Y} until 25 June {Y} in Nairobi", user_id=COORDINATOR)
     assert "on its way" in valid_ephemeral(driver.command("/meetings", "ics", user_id=MEMBER))["text"]
     standin.wait_for(lambda: standin.calls_to("files.completeUploadExternal"), what="the upload")
     (content,) = standin.uploads.values()
     events = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Q1", "Q2"]
-    assert events[0].decoded("dtstart") == datetime(2027, 2, 24, 14, 0, tzinfo=timezone.utc)
-    assert events[1].decoded("dtstart") == date(2027, 6, 23) and events[1].decoded("dtend") == date(2027, 6, 26)
+    assert events[0].decoded("dtstart") == datetime(Y, 2, 24, 14, 0, tzinfo=timezone.utc)
+    assert events[1].decoded("dtstart") == date(Y, 6, 23) and events[1].decoded("dtend") == date(Y, 6, 26)
     assert str(events[1]["location"]) == "Nairobi"
+
+
+def test_relative_days_are_all_day_and_titles_may_say_on(bot):
+    driver, process = bot
+    driver.command("/meetings", "add Check-in on tomorrow", user_id=COORDINATOR)
+    driver.command("/meetings", f"add Talk on Friday on 3 March {Y} at 9am until 4 March", user_id=COORDINATOR)
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
+    assert rows(process, "SELECT title, start_date, start_time, end_date FROM meetings WHERE id > 4 ORDER BY id") == [
+        ("Check-in", tomorrow, None, None), ("Talk on Friday", f"{Y}-03-03", "09:00", f"{Y}-03-04")]

@@ -7,6 +7,7 @@ with reminders a minute before meetings a minute or so ahead.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -144,7 +145,7 @@ def test_reminders_come_on_time_with_the_agenda(start_bot, standin):
 
     # the 2-minute reminder was already due when the meeting was added: it goes at once
     early = standin.wait_for(lambda: reminders_posted(standin, "Reminder test"), what="the 2-minute reminder")
-    assert "in 2 minutes" in early[0].args["text"]
+    assert "Reminder: Reminder test in 1 minute" in early[0].args["text"]  # the time left, not the offset
 
     due = starts - timedelta(minutes=1)
     on_time = standin.wait_for(lambda: len(reminders_posted(standin, "Reminder test")) == 2,
@@ -199,3 +200,27 @@ def test_a_reminder_survives_slack_failing_to_take_it(start_bot, standin):
     assert failures == ["chat.postMessage:429"] + ["chat.postMessage:500"] * 3
     time.sleep(1)
     assert len(reminders_posted(standin, "Outage test")) == len(posted) == 1
+
+
+def test_a_late_job_is_skipped_when_a_closer_reminder_is_due_or_sent(planner):
+    clock, make, meeting, scheduler, storage = planner
+    clock.now = START - timedelta(minutes=30)  # woken from a long sleep: 7d, 1d and 1h all overdue
+    reminders = make()
+    for offset in (timedelta(days=7), timedelta(days=1), timedelta(hours=1)):
+        reminders.fire(meeting.id, offset)
+    assert sent(storage) == [1]
+
+
+def test_a_reminder_for_a_meeting_cancelled_before_it_went_out_is_not_posted(start_bot, standin):
+    driver, process = start_bot(IWG_REMINDERS="2m")
+    standin.http_failures["chat.postMessage"] = [(500, {})] * 3  # the courier will retry in 5 s
+    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=65)
+    add_meeting(driver, "Cancel me", starts)
+    standin.wait_for(lambda: len(standin.calls_to("chat.postMessage:500")) == 3, what="the failed tries")
+    valid_ephemeral(driver.command("/meetings", "cancel M-5", user_id=COORDINATOR))
+    with sqlite3.connect(process.cwd / "iwg.sqlite3") as db:
+        wait_until = time.monotonic() + 15
+        while db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL").fetchone()[0]:
+            assert time.monotonic() < wait_until, "the notice was never settled"
+            time.sleep(0.1)
+    assert reminders_posted(standin, "Cancel me") == []
