@@ -1,8 +1,4 @@
-"""Every command of SPEC.md with an example: the source of `/iwg help` and of each `help`.
-
-`ready` marks the command families this version implements; the rest are listed as
-coming so that members see the whole product and nobody meets silence.
-"""
+"""Every command of SPEC.md with an example: the source of `/iwg help` and of each `help`."""
 
 from __future__ import annotations
 
@@ -15,7 +11,6 @@ class Form:
     does: str
     example: str
     coordinators_only: bool = False
-    ready: bool = True  # within a family that is built, a form still to come
 
 
 @dataclass(frozen=True)
@@ -23,7 +18,6 @@ class Family:
     command: str
     summary: str
     forms: tuple[Form, ...]
-    ready: bool = False
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -37,9 +31,8 @@ FAMILIES: tuple[Family, ...] = (
             Form("/iwg coordinators remove @user", "stops someone coordinating", "/iwg coordinators remove @Amina", True),
             Form("/iwg orgs", "member organisations and the strategies each offers TA on", "/iwg orgs"),
             Form("/iwg orgs add <name> [#strategy …]", "adds or updates an organisation", "/iwg orgs add UNICEF Innocenti #monitoring", True),
-            Form("/iwg digest", "sends you the weekly digest now", "/iwg digest", True, ready=False),
+            Form("/iwg digest", "sends you the weekly digest now", "/iwg digest", True),
         ),
-        ready=True,
     ),
     Family(
         "/ta",
@@ -54,7 +47,6 @@ FAMILIES: tuple[Family, ...] = (
             Form("/ta note <id> <text>", "adds to its history", "/ta note TA-7 ministry confirmed dates"),
             Form("/ta export", "every request as a CSV file", "/ta export", True),
         ),
-        ready=True,
     ),
     Family(
         "/meetings",
@@ -67,7 +59,6 @@ FAMILIES: tuple[Family, ...] = (
             Form("/meetings cancel <id>", "cancels one, and its reminders", "/meetings cancel M-3", True),
             Form("/meetings ics", "a calendar file of the upcoming meetings", "/meetings ics"),
         ),
-        ready=True,
     ),
     Family(
         "/agenda",
@@ -78,7 +69,6 @@ FAMILIES: tuple[Family, ...] = (
             Form("/agenda remove <id>", "withdraws one (the proposer, coordinators)", "/agenda remove A-12"),
             Form("/agenda post", "posts the agenda in the channel", "/agenda post", True),
         ),
-        ready=True,
     ),
     Family(
         "/poll",
@@ -88,7 +78,6 @@ FAMILIES: tuple[Family, ...] = (
             Form("/poll close <id>", "closes it and posts the result (its author, coordinators)", "/poll close P-5"),
             Form("/poll list", "open polls", "/poll list"),
         ),
-        ready=True,
     ),
 )
 

@@ -35,6 +35,7 @@ _TYPED_MENTION = re.compile(r"(?<![<\w])@([UW][A-Z0-9]{2,})\b")
 FORM_NOTE = "(Forms cannot be filled in the console; each has a one-line command: see `help` of the command.)"
 
 HELP = """Type a slash command as a member of the workspace would, e.g. /iwg help.
+  home            open your App Home
   as @U0123ABCD   act as another member (to see what non-coordinators get)
   as me           act as yourself again (a coordinator)
   quit            leave (so does Ctrl-D)"""
@@ -63,7 +64,8 @@ class ConsoleSlack(LocalSlack):
             view = args.get("view") or {}
             title = (view.get("title") or {}).get("text", "App Home")
             note = [{"type": "context", "elements": [{"type": "mrkdwn", "text": FORM_NOTE}]}] if view.get("type") == "modal" else []
-            self.show(f"a form opens: {title}", (view.get("blocks") or []) + note, None)
+            label = "your App Home" if method == "views.publish" else f"a form opens: {title}"
+            self.show(label, (view.get("blocks") or []) + note, None)
         elif method == "files.completeUploadExternal":
             self.show(f"a file arrives in {_place(where)}", None, self._files_text(args))
         return super().answer(method, args)
@@ -122,6 +124,9 @@ class Console:
             return False
         if line in ("help", "?"):
             print(HELP, file=self.out)
+        elif line == "home":
+            self.send_event({"type": "app_home_opened", "user": self.user, "channel": "D0CONSOLE", "tab": "home",
+                             "event_ts": f"{time.time():.6f}"})
         elif line.startswith("as "):
             self._switch_user(line[3:].strip())
         elif line.startswith("/"):
@@ -141,6 +146,21 @@ class Console:
             return
         print(f"You are now @{self.user}.", file=self.out)
 
+    def send_event(self, event: dict) -> None:
+        body = json.dumps({"token": "console", "team_id": TEAM, "api_app_id": "A0CONSOLE", "type": "event_callback",
+                           "event": event, "event_id": f"Ev{secrets.token_hex(5)}", "event_time": int(time.time())})
+        self._dispatch(body, "application/json")
+        self._settle()
+
+    def _dispatch(self, body: str, content_type: str):
+        timestamp = str(int(time.time()))
+        headers = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
+        }
+        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+
     def send_command(self, command: str, text: str) -> None:
         """Send what Slack would: form-encoded, signed, text escaped and mentions resolved."""
         body = urlencode({
@@ -151,14 +171,8 @@ class Console:
             "response_url": self.slack.response_url(secrets.token_hex(4)),
             "trigger_id": secrets.token_hex(8),
         })
-        timestamp = str(int(time.time()))
-        headers = {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
-        }
         with self.courier.hold() if self.courier else contextlib.nullcontext():
-            response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+            response = self._dispatch(body, "application/x-www-form-urlencoded")
             self._show_response(command, response.status, response.body)
         self._settle()
 

@@ -133,10 +133,13 @@ class MeetingService:
                             hint="A coordinator schedules one with `/meetings add <title> on <date>`.")
         return meeting
 
-    def propose(self, proposer: str, text: str) -> tuple[AgendaItem, Meeting]:
+    def propose(self, proposer: str, text: str, meeting_id: int | None = None) -> tuple[AgendaItem, Meeting]:
+        """An item for the next meeting (or the one the form was for, if still scheduled)."""
         item_text, minutes = read_agenda_item(text)
         with self.storage.write():
-            meeting = self.next_meeting()
+            meeting = self.get(meeting_id) if meeting_id else self.next_meeting()
+            if meeting.status != "scheduled":
+                raise UserError(f"{meeting.ref} was cancelled; items go to the next meeting.")
             return self.agenda.add(meeting.id, item_text, minutes, proposer), meeting
 
     def withdraw(self, actor: str, item_id: int) -> AgendaItem:

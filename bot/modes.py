@@ -38,6 +38,7 @@ def main() -> None:
     scheduler.start()
     services.reminders.start()
     services.poll_service.start()
+    services.digest_schedule.start()
     try:
         {Mode.CONSOLE: run_console, Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
     finally:

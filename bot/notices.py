@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import meeting_blocks, poll_blocks, ta, ta_blocks
+from bot import digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
+from bot.digest import DIGEST
 from bot.courier import PERMANENT_ERRORS
 from bot.polls import CLOSED_NOTICE, update_message
 from bot.reminders import REMIND
@@ -35,6 +36,8 @@ class NoticeSender:
             return self.reminder(notice)
         if notice.kind == CLOSED_NOTICE:
             return self.poll_closed(notice)
+        if notice.kind == DIGEST:  # gathered as it is sent: the numbers of that moment
+            return self.direct_message(notice.recipient, digest_blocks.digest_message(self.services.digest()))
         return self.about_request(notice)
 
     def poll_closed(self, notice: Notice) -> tuple[str | None, str | None]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
+from bot.digest import Digest, DigestSchedule, gather
 from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
 from bot.polls import PollService, Refresher
@@ -18,12 +19,13 @@ from bot.ta import TAService
 from storage.agenda import AgendaRepository
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
+from storage.digests import DigestRepository
 from storage.meetings import MeetingRepository
 from storage.organisations import OrganisationRepository
 from storage.outbox import OutboxRepository
 from storage.polls import PollRepository
 from storage.reminders import ReminderRepository
-from storage.ta_requests import TARequestRepository
+from storage.ta_requests import TADigestQueries, TARequestRepository
 
 log = logging.getLogger("iwg.services")
 
@@ -43,6 +45,8 @@ class Services:
     meeting_service: MeetingService
     polls: PollRepository
     poll_service: PollService
+    digest_queries: TADigestQueries
+    digest_schedule: DigestSchedule
     # Web API calls the ack does not need (opening a modal, uploading a file) run here,
     # so that the ack goes out in milliseconds.
     background: ThreadPoolExecutor = field(
@@ -65,8 +69,13 @@ class Services:
         meeting_service = MeetingService(storage, meetings, agenda, coordinators, reminders, settings.timezone)
         polls = PollRepository(storage)
         poll_service = PollService(storage, polls, coordinators, outbox, scheduler, settings.timezone)
+        digest_schedule = DigestSchedule(settings, storage, DigestRepository(storage), coordinators, outbox, scheduler)
         return cls(settings, storage, coordinators, organisations, ta_requests, outbox, ta,
-                   meetings, agenda, reminders, meeting_service, polls, poll_service)
+                   meetings, agenda, reminders, meeting_service, polls, poll_service,
+                   TADigestQueries(storage), digest_schedule)
+
+    def digest(self) -> Digest:
+        return gather(self.storage, self.digest_queries, self.meetings, self.agenda, self.polls, self.settings)
 
     def require_coordinator(self, user_id: str, action: str) -> None:
         require_coordinator(self.coordinators, user_id, action)

@@ -8,11 +8,11 @@ from bot.services import Services
 
 
 def register_all(app: App, services: Services) -> None:
-    from handlers import agenda, coming, iwg, meetings, poll, ta
+    from handlers import agenda, home, iwg, meetings, poll, ta
 
     iwg.register(app, services)
     ta.register(app, services)
     meetings.register(app, services)
     agenda.register(app, services)
     poll.register(app, services)
-    coming.register(app)
+    home.register(app, services)

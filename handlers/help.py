@@ -18,13 +18,11 @@ INTRO = (
 
 def _form_line(form) -> str:
     who = " _(coordinators)_" if form.coordinators_only else ""
-    coming = "" if form.ready else " _(coming soon)_"
-    return f"• `{form.usage}` {form.does}{who}{coming}\n      e.g. `{form.example}`"
+    return f"• `{form.usage}` {form.does}{who}\n      e.g. `{form.example}`"
 
 
 def _family_text(family: Family) -> str:
-    state = "" if family.ready else " _(coming soon)_"
-    lines = [f"*{family.command}*: {family.summary}{state}"]
+    lines = [f"*{family.command}*: {family.summary}"]
     lines += [_form_line(form) for form in family.forms]
     return "\n".join(lines)
 
@@ -40,14 +38,4 @@ def overview() -> Reply:
 
 def family_help(family: Family) -> Reply:
     blocks = [section(_family_text(family))]
-    if not family.ready:
-        blocks.append(context(f"`{family.command}` is not built yet: it is on its way. `/iwg help` lists what works today."))
     return Reply(text=f"{family.command}: {family.summary}", blocks=blocks)
-
-
-def family_help_coming(form: str) -> Reply:
-    """A form of a family that is built, where this one form is not yet."""
-    return Reply(
-        text=f"{form} is coming soon",
-        blocks=[section(f"`{form}` is not built yet: it is on its way."), context("`/iwg help` lists what works today.")],
-    )

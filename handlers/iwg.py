@@ -35,7 +35,9 @@ def iwg(services: Services, cmd: SlashCommand) -> Reply:
     if sub == "orgs":
         return organisations(services, cmd.user_id, rest)
     if sub == "digest":
-        return help.family_help_coming(f"/iwg {sub}")
+        services.require_coordinator(cmd.user_id, "ask for the digest")
+        services.digest_schedule.send_now(cmd.user_id)
+        return Reply.of("The weekly digest is on its way to your direct messages.", ":newspaper:")
     raise UserError(
         f"`/iwg {echo(sub)}` is not a command I know.",
         hint="`/iwg help` lists every command with an example.",

@@ -250,3 +250,13 @@ def m008_polls(db: Database) -> None:
             PRIMARY KEY (poll_id, user_id, option)
         )"""
     )
+
+
+@migrations()
+def m009_digests(db: Database) -> None:
+    # One row per week whose digest was claimed (ISO week of its scheduled time, in
+    # IWG_TIMEZONE): what makes the weekly digest go out once across restarts and processes.
+    db.execute("CREATE TABLE digests (week TEXT PRIMARY KEY, claimed_at TEXT NOT NULL)")
+    # what the digest and the App Home look requests up by
+    db.execute("CREATE INDEX ta_requests_lead ON ta_requests (lead, id)")
+    db.execute("CREATE INDEX ta_requests_created ON ta_requests (created_at)")

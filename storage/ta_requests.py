@@ -146,3 +146,47 @@ class TARequestRepository:
                          AND e.kind IN ('created', 'assigned', 'status')) AS last_status_change
                FROM ta_requests r LEFT JOIN organisations o ON o.id = r.organisation_id
                ORDER BY r.id"""))
+
+
+class TADigestQueries:
+    """What the weekly digest and the App Home ask of the requests (the queries stay bounded)."""
+
+    def __init__(self, storage: Storage):
+        self.storage = storage
+
+    def _requests(self, sql: str, params: list) -> list[TARequest]:
+        return [TARequest.from_row(row) for row in self.storage.db.query(sql, params)]
+
+    def created_since(self, since: datetime, limit: int) -> tuple[list[TARequest], int]:
+        params = [to_iso(since)]
+        total = self.storage.db.execute("SELECT count(*) FROM ta_requests WHERE created_at >= ?", params).fetchone()[0]
+        return self._requests("SELECT * FROM ta_requests WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
+                              [*params, limit]), total
+
+    def completed_since(self, since: datetime) -> int:
+        return self.storage.db.execute(
+            "SELECT count(DISTINCT request_id) FROM ta_events WHERE kind = 'status' AND status = 'completed'"
+            " AND at >= ?", [to_iso(since)]).fetchone()[0]
+
+    def open_by_status(self) -> dict[str, int]:
+        rows = self.storage.db.execute(
+            f"SELECT status, count(*) FROM ta_requests WHERE status IN ({','.join('?' * len(OPEN_STATUSES))})"
+            " GROUP BY status", list(OPEN_STATUSES))
+        return {status: 0 for status in OPEN_STATUSES} | dict(rows.fetchall())
+
+    def stuck(self, unassigned_before: datetime, today: date, limit: int) -> tuple[list[TARequest], int]:
+        """Unassigned since before `unassigned_before`, or open past their due date: oldest first."""
+        where = ("(status = 'new' AND created_at < ?) OR"
+                 f" (status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_date < ?)")
+        params = [to_iso(unassigned_before), *OPEN_STATUSES, today.isoformat()]
+        total = self.storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {where}", params).fetchone()[0]
+        return self._requests(f"SELECT * FROM ta_requests WHERE {where} ORDER BY id LIMIT ?", [*params, limit]), total
+
+    def involving(self, user_id: str, limit: int) -> tuple[list[TARequest], int]:
+        """A member's requests, asked or led, open ones first, newest first."""
+        params = [user_id, user_id]
+        total = self.storage.db.execute(
+            "SELECT count(*) FROM ta_requests WHERE requester = ? OR lead = ?", params).fetchone()[0]
+        order = f"CASE WHEN status IN ({','.join('?' * len(OPEN_STATUSES))}) THEN 0 ELSE 1 END, id DESC"
+        return self._requests(f"SELECT * FROM ta_requests WHERE requester = ? OR lead = ? ORDER BY {order} LIMIT ?",
+                              [*params, *OPEN_STATUSES, limit]), total

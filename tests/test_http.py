@@ -128,11 +128,12 @@ def test_user_text_is_escaped_in_replies(bot):
         assert "&lt;" in text
 
 
-def test_forms_still_to_come_answer_and_say_so(bot):
+def test_every_family_answers_help(bot):
     driver, _ = bot
-    message = valid_ephemeral(driver.command("/iwg", "digest", user_id=COORDINATOR))
-    assert "coming soon" in message["text"] and "not built yet" in str(message["blocks"])
-    assert "coming soon" in str(valid_ephemeral(driver.command("/iwg", "help"))["blocks"])
+    for command in ("/iwg", "/ta", "/meetings", "/agenda", "/poll"):
+        message = valid_ephemeral(driver.command(command, "help"))
+        text = str(message["blocks"])
+        assert f"*{command}*" in text and "e.g. `" in text
 
 
 def test_interactions_are_verified_too(bot):

@@ -1,0 +1,61 @@
+"""The App Home: each member's own part, and the buttons that open the commands' forms."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot import digest_blocks, ta_blocks
+from bot.errors import UserError
+from bot.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event, client: WebClient):
+        if event.get("tab", "home") != "home":
+            return
+        user = event["user"]
+        services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+
+    @app.action(digest_blocks.HOME_NEW_REQUEST)
+    def new_request(ack, body, client: WebClient):
+        ack()
+        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=ta_blocks.request_form()),
+                       "the TA form")
+
+    @app.action(digest_blocks.HOME_PROPOSE)
+    def propose(ack, body, client: WebClient):
+        ack()
+        try:
+            view = digest_blocks.agenda_form(services.meeting_service.next_meeting())
+        except UserError:  # the meeting was cancelled since the Home was drawn: draw it again
+            user = body["user"]["id"]
+            services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+            return
+        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=view), "the agenda form")
+
+    @app.view(digest_blocks.AGENDA_FORM)
+    def item_submitted(ack, body, view, client: WebClient):
+        values = view["state"]["values"]
+        text = values["item"]["value"].get("value") or ""
+        minutes = values.get("minutes", {}).get("value", {}).get("value")
+        try:
+            services.meeting_service.propose(body["user"]["id"], text + (f" ({minutes} min)" if minutes else ""),
+                                             meeting_id=int(view["private_metadata"]))
+        except UserError as refusal:
+            ack(response_action="errors", errors={"item": refusal.problem.replace("`", "")[:150]})
+            return
+        ack()
+        user = body["user"]["id"]
+        services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+
+
+def home_view(services: Services, user_id: str) -> dict:
+    requests, total = services.digest_queries.involving(user_id, limit=10)
+    upcoming = services.meetings.upcoming(services.storage.clock(), limit=1)
+    meeting = upcoming[0] if upcoming else None
+    items = services.agenda.for_meeting(meeting.id) if meeting else []
+    polls = [(p, services.polls.voter_count(p.id)) for p in services.polls.open_polls(limit=10)]
+    digest = services.digest() if services.coordinators.is_coordinator(user_id) else None
+    return digest_blocks.home_view(requests, total, meeting, items, polls, digest)
