@@ -38,6 +38,9 @@ class LocalSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 status, body, headers = local._route(self.path, self.headers, raw)
+                if status == 0:  # a subclass plays a dropped connection: no answer at all
+                    self.close_connection = True
+                    return
                 payload = json.dumps(body).encode() if isinstance(body, dict) else body
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json" if isinstance(body, dict) else "text/plain")

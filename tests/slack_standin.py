@@ -76,7 +76,9 @@ class SlackStandIn(LocalSlack):
         self.responses: list[Call] = []
         self.problems: list[str] = []
         self.fail_next: dict[str, str] = {}  # method -> the error Slack answers it with, once
-        self.http_failures: dict[str, list[tuple[int, dict]]] = {}  # method -> HTTP answers to give first
+        # method -> HTTP answers to give first: (429, {"Retry-After": "1"}), (500, {}), or (0, {}) to
+        # drop the connection without answering
+        self.http_failures: dict[str, list[tuple[int, dict]]] = {}
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
@@ -95,7 +97,7 @@ class SlackStandIn(LocalSlack):
             failures = self.http_failures.get(method)
             if failures:
                 status, headers = failures.pop(0)
-                self.calls.append(Call(f"{method}:{status}", args))
+                self.calls.append(Call(f"{method}:{status or 'dropped'}", args))
                 return status, {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}, headers
         return super().on_api_call(method, args)
 
