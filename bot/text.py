@@ -47,6 +47,16 @@ def parse_ref(token: str, prefix: str) -> int | None:
     return int(match.group(2))
 
 
+def require_ref(token: str, prefix: str, what: str, usage: str) -> int:
+    """The ID in `token`, or a UserError saying what an ID of this kind looks like."""
+    ref_id = parse_ref(token, prefix) if token.strip() else None
+    if ref_id is None:
+        if token.strip():
+            raise UserError(f"“{echo(token)}” is not {what} ID; they look like {prefix}-7 (or just 7).", usage)
+        raise UserError(f"Say which {what.split()[-1]}, e.g. {prefix}-7.", usage)
+    return ref_id
+
+
 def clean_text(raw: str, *, what: str, limit: int, usage: str | None = None) -> str:
     """Plain text a member typed, ready to store: Slack's markup undone, trimmed, checked."""
     text = slack_to_plain(raw).strip()

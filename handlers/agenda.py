@@ -10,7 +10,7 @@ from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
 from bot.render import Reply, escape
 from bot.services import Services
-from bot.text import echo, parse_ref, split_command
+from bot.text import echo, parse_ref, require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, post_for, slash_command
 
@@ -35,10 +35,7 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return Reply.of(f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
                         f"*{meeting.ref} {escape(meeting.title)}*.", ":memo:")
     if sub == "remove":
-        item_id = parse_ref(rest, "A") if rest else None
-        if item_id is None:
-            raise UserError("Say which item, e.g. A-12.", REMOVE_USAGE)
-        item = services.meeting_service.withdraw(cmd.user_id, item_id)
+        item = services.meeting_service.withdraw(cmd.user_id, require_ref(rest, "A", "an agenda item", REMOVE_USAGE))
         return Reply.of(f"Removed *{item.ref}* {escape(item.text)} from the agenda.", ":wastebasket:")
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")

@@ -11,7 +11,7 @@ from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
 from bot.render import Reply, escape
 from bot.services import Services
-from bot.text import echo, parse_ref, split_command
+from bot.text import echo, require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, post_for, slash_command
 
@@ -42,10 +42,7 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return Reply.of(f"Scheduled *{meeting.ref} {escape(meeting.title)}*: {meeting_blocks.when(meeting)}, "
                         f"{meeting_blocks.where(meeting)}.{reminders}", ":calendar:")
     if sub == "cancel":
-        meeting_id = parse_ref(rest, "M") if rest else None
-        if meeting_id is None:
-            raise UserError("Say which meeting, e.g. M-3.", CANCEL_USAGE)
-        meeting = services.meeting_service.cancel(cmd.user_id, meeting_id)
+        meeting = services.meeting_service.cancel(cmd.user_id, require_ref(rest, "M", "a meeting", CANCEL_USAGE))
         return Reply.of(f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent.", ":x:")
     if sub == "ics":
         return send_ics(services, client, cmd.user_id)

@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.polls import update_message
 from bot.render import Reply, error_reply
 from bot.services import Services
-from bot.text import echo, parse_ref, split_command
+from bot.text import require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, slash_command
 from storage.polls import Vote
@@ -55,10 +55,7 @@ def poll(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | No
         polls = services.polls.open_polls()
         return poll_blocks.open_polls(polls, {p.id: services.polls.voter_count(p.id) for p in polls})
     if sub == "close":
-        poll_id = parse_ref(rest, "P") if rest else None
-        if poll_id is None:
-            raise UserError(f"Say which poll, e.g. P-5{'' if not rest else f' (not “{echo(rest)}”)'}.", CLOSE_USAGE)
-        closed = services.poll_service.close(cmd.user_id, poll_id)
+        closed = services.poll_service.close(cmd.user_id, require_ref(rest, "P", "a poll", CLOSE_USAGE))
         return Reply.of(f"Closed {closed.ref}; the result is being posted.", ":checkered_flag:")
     new = services.poll_service.create(cmd.user_id, cmd.channel_id, cmd.text)
     services.later(lambda: post(services, client, cmd, new.id), "posting a poll")

@@ -19,7 +19,7 @@ from bot.render import Reply, escape, section, unescape
 from bot.services import Services
 from bot.strategies import find_strategy, parse_tags
 from bot.ta import KINDS, STATUS_USAGE, NewRequest
-from bot.text import clean_text, echo, parse_ref, parse_user, split_command
+from bot.text import clean_text, echo, parse_user, require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, slash_command
 from storage.organisations import Organisation
@@ -166,11 +166,7 @@ def export(services: Services, asker: str, client: WebClient) -> Reply:
 
 
 def _request_id(token: str, usage: str) -> int:
-    request_id = parse_ref(token, "TA") if token.strip() else None
-    if request_id is None:
-        raise UserError(f"“{echo(token)}” is not a request ID; they look like TA-7 (or just 7)." if token.strip()
-                        else "Say which request, e.g. TA-7.", usage)
-    return request_id
+    return require_ref(token, "TA", "a request", usage)
 
 
 def _one_organisation(services: Services, name: str) -> Organisation:

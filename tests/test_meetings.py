@@ -73,7 +73,7 @@ def test_bad_meetings_get_clear_answers(bot):
         "add Q1 on March": "which day",
         "cancel": "Say which meeting",
         "cancel M-99": "There is no meeting M-99",
-        "cancel TA-1": "Say which meeting",
+        "cancel TA-1": "is not a meeting ID",
         "frobnicate": "not a form I know",
     }
     for text, problem in cases.items():

@@ -125,7 +125,7 @@ def test_the_request_form_checks_each_field(bot, standin):
     ("new Kenya: bad \x07 bell", "control characters"),
     ("new Kenya: " + "x" * 2100, "the most is 2000"),
     ("show", "Say which request"),
-    ("show TA-x", "not a request ID"),
+    ("show TA-x", "is not a request ID"),
     ("show 999", "There is no request TA-999"),
     ("status 1", "Say which request and its new status"),
     ("status 1 finished", "is not a status"),
