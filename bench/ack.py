@@ -1,36 +1,77 @@
-"""Ack latency of `/iwg help`: the real bot in HTTP mode against a bare Bolt app.
+"""Ack latency, start-up, memory and reminder lateness of the real bot, with a realistic database.
 
 Run from the repo root, after `pip install -e '.[test]'`:
 
-    python bench/ack.py                                  # 500 timed requests per target
-    python bench/ack.py --requests 2000 --concurrency 4  # a thread pool of 4 clients
+    python bench/ack.py                      # the full run: about 70 s on 2 cores
+    python bench/ack.py --requests 50 --reminders 2000        # a quicker look
+    python bench/ack.py --commands "ta list all Kenya,agenda" --reminders 0
+    python bench/ack.py --empty --commands "iwg help" --concurrency 1 --requests 500 \\
+        --max-ratio 1.5                      # the original benchmark: /iwg help, empty database
 
-Slack gives an app 3 seconds to ack a slash command, and the bot answers in the ack, so
-what the bot adds on top of Bolt itself (settings, pydantic, storage, rendering, logging)
-is what members wait for. Both targets are subprocesses of this script, served the same
-way: the bot exactly as production starts it (`python app.py`, waitress with
-bot.http.THREADS threads), the baseline as `python bench/ack.py --serve-bare PORT` (the
-same waitress and thread count, Bolt's own WSGI adapter, one listener that acks a line).
-Both authenticate against bot.local_slack.LocalSlack on loopback. Timed requests are
-signed like Slack's, sent over one keep-alive connection per target per client, and
-alternate between the targets so that machine noise lands on both alike.
+bench/hotspots.py shows where one command's time goes (cProfile and per-statement SQL, the
+app dispatched in-process).
 
-Exit status 1 when the bot's median ack is more than --max-ratio (1.5) times the bare
-app's, or when any answer is wrong (not 200, or the bot's not JSON with blocks).
+What it does, in order:
+
+1. Fills the bot's database file before the bot starts (bench/fill.py: the bot's migrations,
+   then sqlite3 directly): 100,000 TA requests with their history, 40 meetings with 10,000
+   agenda items, 1,000 polls with 100,000 votes; and --reminders (10,000) meetings whose
+   `1m` reminders fall due --reminder-delay (20) to +--reminder-window (20) seconds after the
+   bot is spawned.
+2. Starts both targets as subprocesses on loopback, served the same way: the bot exactly as
+   production starts it (`python app.py` in HTTP mode, waitress with bot.http.THREADS
+   threads, IWG_COORDINATORS=U0COORD, IWG_CHANNEL=C0BENCH, IWG_REMINDERS=1m), and the
+   baseline (`python bench/ack.py --serve-bare PORT`: the same waitress and thread count,
+   Bolt's own WSGI adapter, a catch-all command listener that acks a line and a catch-all
+   action listener that acks). Both use a loopback Slack Web API (bot.local_slack.LocalSlack)
+   in this process, which also records when each reminder arrives.
+3. Start-up: from spawning `python app.py` to its first `GET /healthz` 200.
+4. Reminders: lateness = arrival of the chat.postMessage at the loopback Slack - the
+   reminder's due time (whole seconds, as stored). The phase ends when every reminder has
+   arrived, or the outbox has nothing left to send, or the last meeting has begun (the bot
+   does not remind of a meeting that has begun). The reminder meetings are then deleted,
+   so the load sees the group's own schedule (40 meetings), not 10,000 test ones.
+5. Load: for each command, --warmup untimed requests, then --requests timed ones per target
+   at each --concurrency (1 and 8): signed like Slack's, one keep-alive connection per target
+   per client thread. Bot and bare take turns: at concurrency 1 every other request (who
+   goes first swaps), at concurrency c all c clients send --per-turn (5) requests each to
+   one target, then to the other. So each target has exactly c requests in flight while it
+   is timed, and the machine's noise lands on both alike. (Alternating request by request
+   with c > 1 would let the slower server hold nearly all c clients at once while the faster
+   one sees almost none: its ratio would measure queue length, not the app.) req/s is the
+   target's answered requests over the wall time of its turns. Between commands the bench
+   waits for the bot's outbox to drain, so work a command leaves for after the ack (DMs,
+   poll message updates) is not billed to the next. Answers are checked after each run
+   (the bot's: 200, JSON with text or blocks, not a `:warning:` error reply), not while
+   other clients are being timed. Commands, in order: /iwg help, /iwg coordinators,
+   /iwg orgs, /ta list, /ta list all Kenya, /ta show TA-50000, /ta new Kenya: bench need
+   #safe, /ta note 50000 bench note, /meetings, /meetings 2024, /agenda, /agenda add bench
+   item (5 min), /poll list, and a vote click on the newest open poll (members U0001..U0500
+   in turn, so votes are cast, moved and withdrawn); all commands as U0COORD.
+6. Memory: the bot's VmRSS (and VmHWM, its peak) from /proc after the load.
+
+Targets (PASS/FAIL lines; exit status 1 if any fails, or any answer is wrong): at the
+highest concurrency, each command's median ack within --max-ratio (1.3) of the bare app's
+and p99 under --max-p99-ms (25); every reminder posted within --max-late (1) s of due;
+start-up under --max-startup (3) s; VmRSS after the load under --max-rss-mb (150).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
+import random
+import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,13 +80,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # an installed package: without this neither `bot` nor `tests.driver` would import.
 sys.path.insert(0, str(ROOT))
 
+from bench import fill as filler  # noqa: E402
 from bot.http import EVENTS_PATH, THREADS  # noqa: E402
 from bot.local_slack import LocalSlack  # noqa: E402
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET, clean_env, free_port  # noqa: E402
 from tests.driver import SlackDriver, sign  # noqa: E402
 
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 60
 REQUEST_TIMEOUT = 10
+BENCH_CHANNEL = "C0BENCH"
+REMINDER_OFFSET_SECONDS = 60  # IWG_REMINDERS=1m
+REMINDER_TITLE = re.compile(r"Bench reminder (\d{5})")
 
 
 # --- the baseline server (runs in its own process) -------------------------------------
@@ -64,30 +109,49 @@ def serve_bare(port: int) -> None:
     client = WebClient(token=os.environ.pop("SLACK_BOT_TOKEN"), base_url=os.environ["SLACK_API_URL"])
     app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"], process_before_response=True, client=client)
 
-    @app.command("/iwg")
-    def iwg(ack):
+    @app.command(re.compile(".*"))
+    def any_command(ack):
         ack(text="IWG Bot: /iwg help lists every command.", response_type="ephemeral")
+
+    @app.action(re.compile(".*"))
+    def any_action(ack):
+        ack()
 
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
     waitress.create_server(handler, host="127.0.0.1", port=port, threads=THREADS, ident="bare-bolt").run()
 
 
+# --- the loopback Slack, which notes when each reminder arrives ------------------------------
+
+
+class RecordingSlack(LocalSlack):
+    """LocalSlack that keeps the arrival time of every reminder and counts every API call."""
+
+    def __init__(self):
+        super().__init__()
+        self.reminders: dict[int, float] = {}  # reminder number -> first arrival (epoch seconds)
+        self.duplicates = 0
+        self.calls = 0
+        self.last_call = 0.0
+        self._lock = threading.Lock()
+
+    def answer(self, method: str, args: dict) -> dict:
+        now = time.time()
+        with self._lock:
+            self.calls += 1
+            self.last_call = now
+            if method == "chat.postMessage" and args.get("channel") == BENCH_CHANNEL:
+                match = REMINDER_TITLE.search(str(args.get("text", "")))
+                if match:
+                    number = int(match.group(1))
+                    if number in self.reminders:
+                        self.duplicates += 1
+                    else:
+                        self.reminders[number] = now
+        return super().answer(method, args)
+
+
 # --- the targets ---------------------------------------------------------------------------
-
-
-def _bot_answer_problem(status: int, data: bytes) -> str | None:
-    """What is wrong with the bot's answer to `/iwg help`, or None: 200, JSON, with blocks."""
-    if status != 200:
-        return f"HTTP {status}"
-    try:
-        blocks = json.loads(data).get("blocks")
-    except ValueError:
-        return "not JSON"
-    return None if isinstance(blocks, list) and blocks else "no blocks"
-
-
-def _bare_answer_problem(status: int, data: bytes) -> str | None:
-    return None if status == 200 else f"HTTP {status}"
 
 
 @dataclass
@@ -96,12 +160,10 @@ class Target:
     port: int
     proc: subprocess.Popen
     log: Path
-    check: Callable[[int, bytes], str | None]  # (status, body) -> what is wrong, or None
-    latencies: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    spawned: float  # time.monotonic() at spawn
 
-    def wait_ready(self, path: str, want_200: bool) -> None:
-        """Poll `path` until the server answers (200 if `want_200`), or give up with its log."""
+    def wait_ready(self, path: str, want_200: bool) -> float:
+        """Poll `path` until the server answers (200 if `want_200`); seconds since spawn."""
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -110,13 +172,22 @@ class Target:
             try:
                 conn.request("GET", path)
                 if conn.getresponse().status == 200 or not want_200:
-                    return
+                    return time.monotonic() - self.spawned
             except OSError:
                 pass
             finally:
                 conn.close()
-            time.sleep(0.05)
+            time.sleep(0.02)
         raise SystemExit(f"{self.name} did not become ready in {STARTUP_SECONDS}s:\n{self.log_tail()}")
+
+    def memory_kb(self) -> dict[str, int]:
+        """VmRSS and VmHWM (peak RSS) from /proc, in kB."""
+        found = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0])
+        return found
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -131,20 +202,90 @@ class Target:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start(name: str, argv: list[str], env: dict, cwd: Path, check) -> Target:
+def start(name: str, argv: list[str], env: dict, cwd: Path) -> Target:
     log = cwd / f"{name}.log"
     with open(log, "wb") as out:  # the child keeps its own descriptor
+        spawned = time.monotonic()
         proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env,
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-    return Target(name, int(env["PORT"]), proc, log, check)
+    return Target(name, int(env["PORT"]), proc, log, spawned)
+
+
+# --- what is sent ------------------------------------------------------------------------------
+
+
+class BodyDriver(SlackDriver):
+    """tests.driver.SlackDriver that hands back the body it would post, unsigned."""
+
+    def post(self, body: str, **kwargs) -> str:  # type: ignore[override]
+        return body
+
+
+@dataclass
+class Command:
+    name: str  # as typed, e.g. "/ta list all Kenya"; the vote is "poll vote (click)"
+    body: Callable[[random.Random, int], str]  # (this client's random, a running number) -> body
+    check: Callable[[int, bytes], str | None]  # the bot's (status, body) -> what is wrong, or None
+    key: str = ""
+
+    def __post_init__(self):
+        self.key = self.key or self.name.lstrip("/")
+
+
+def _command_answer_problem(status: int, data: bytes) -> str | None:
+    """200, JSON with text or blocks, and not an error reply (a :warning: first section)."""
+    if status != 200:
+        return f"HTTP {status}"
+    try:
+        answer = json.loads(data)
+    except ValueError:
+        return "not JSON"
+    blocks = answer.get("blocks") or []
+    if not blocks and not answer.get("text"):
+        return "no text or blocks"
+    first = blocks[0].get("text", {}).get("text", "") if blocks and isinstance(blocks[0].get("text"), dict) else ""
+    return f"an error reply: {first[:120]}" if first.startswith(":warning:") else None
+
+
+def _action_answer_problem(status: int, data: bytes) -> str | None:
+    return None if status == 200 else f"HTTP {status}"
+
+
+def _bare_answer_problem(status: int, data: bytes) -> str | None:
+    return None if status == 200 else f"HTTP {status}"
+
+
+def commands(driver: BodyDriver, poll_id: int | None, poll_options: int) -> list[Command]:
+    def slash(command: str, text: str = "") -> Callable[[random.Random, int], str]:
+        return lambda rng, n: driver.command_body(command, text, user_id=COORDINATOR)
+
+    def vote(rng: random.Random, n: int) -> str:
+        option = rng.randrange(poll_options)
+        # members U0001..U0500 in turn: some cast, some move, some withdraw their vote
+        return driver.click(f"poll_vote:{option}", f"{poll_id}:{option}", user_id=filler.USERS[n % len(filler.USERS)],
+                            channel_id="C0IWG")
+
+    typed = ["/iwg help", "/iwg coordinators", "/iwg orgs", "/ta list", "/ta list all Kenya", "/ta show TA-50000",
+             "/ta new Kenya: bench need #safe", "/ta note 50000 bench note", "/meetings", "/meetings 2024",
+             "/agenda", "/agenda add bench item (5 min)", "/poll list"]
+    found = [Command(t, slash(*t.split(" ", 1)), _command_answer_problem) for t in typed]
+    if poll_id is not None:
+        found.append(Command("poll vote (click)", vote, _action_answer_problem, key="poll vote"))
+    return found
 
 
 # --- the load ------------------------------------------------------------------------------
 
 
-def post_once(conn: http.client.HTTPConnection, driver: SlackDriver) -> tuple[float, int, bytes]:
-    """One signed `/iwg help`; only the round trip is timed, not building or signing it."""
-    body = driver.command_body("/iwg", "help")
+@dataclass
+class Samples:
+    latencies: list[float] = field(default_factory=list)  # seconds
+    failures: list[str] = field(default_factory=list)
+    busy: float = 0.0  # wall seconds of the turns spent on this target
+
+
+def post_once(conn: http.client.HTTPConnection, body: str) -> tuple[float, int, bytes]:
+    """One signed request; only the round trip is timed, not building or signing it."""
     ts = str(int(time.time()))
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sign(SIGNING_SECRET, ts, body)}
@@ -156,37 +297,152 @@ def post_once(conn: http.client.HTTPConnection, driver: SlackDriver) -> tuple[fl
     return time.perf_counter() - started, response.status, payload
 
 
-def client_loop(targets: list[Target], driver: SlackDriver, pairs: int, deadline: float, record: bool) -> None:
-    """`pairs` requests to each target, alternating and swapping who goes first each round."""
-    conns = {t.name: http.client.HTTPConnection("127.0.0.1", t.port, timeout=REQUEST_TIMEOUT) for t in targets}
+def run_load(targets: list[Target], command: Command, requests: int, concurrency: int, per_turn: int,
+             deadline: float, counter, seed: int) -> dict[str, Samples]:
+    """`requests` to each target from `concurrency` client threads, in turns: every client sends
+    `per_turn` requests to one target, all wait, then to the other; who goes first swaps each
+    round. So each target has exactly `concurrency` requests in flight while it is measured,
+    and the two share the machine's noise turn by turn (at concurrency 1 and per_turn 1, this
+    is plain alternation)."""
+    samples = {t.name: Samples() for t in targets}
+    checks = {"bot": command.check, "bare": _bare_answer_problem}
+    turns: list[tuple[Target, list[int]]] = []  # (target, requests per client)
+    left = requests
+    while left > 0:
+        quota = min(left, concurrency * per_turn)
+        shares = [quota // concurrency + (i < quota % concurrency) for i in range(concurrency)]
+        order = targets if len(turns) % 4 == 0 else targets[::-1]
+        turns += [(target, shares) for target in order]
+        left -= quota
+    barrier = threading.Barrier(concurrency + 1)
+    errors: list[BaseException] = []
+    # (latency, status, body) per target; checked after the run, so that parsing the bot's
+    # bigger answers does not hold this process's GIL while other clients are being timed
+    answers: dict[str, list[tuple[float, int, bytes]]] = {t.name: [] for t in targets}
+
+    def client(index: int) -> None:
+        rng = random.Random(seed * 100 + index)
+        conns = {t.name: http.client.HTTPConnection("127.0.0.1", t.port, timeout=REQUEST_TIMEOUT) for t in targets}
+        try:
+            for target, shares in turns:
+                barrier.wait()
+                conn, into = conns[target.name], samples[target.name]
+                for _ in range(shares[index]):
+                    body = command.body(rng, next(counter))
+                    try:
+                        answers[target.name].append(post_once(conn, body))  # atomic under the GIL
+                    except (OSError, http.client.HTTPException) as error:
+                        conn.close()  # http.client reconnects on the next request
+                        samples[target.name].failures.append(f"{type(error).__name__}: {error}")
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        except BaseException as error:  # noqa: BLE001 (reported by the main thread)
+            errors.append(error)
+            barrier.abort()
+        finally:
+            for conn in conns.values():
+                conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
     try:
-        for i in range(pairs):
+        barrier.wait()
+        for target, _ in turns:
+            started = time.perf_counter()
+            barrier.wait()  # every client has finished this turn
+            samples[target.name].busy += time.perf_counter() - started
             if time.monotonic() > deadline:
+                barrier.abort()
                 raise TimeoutError("the run took longer than --timeout")
-            for target in targets if i % 2 == 0 else targets[::-1]:
-                conn = conns[target.name]
-                try:
-                    elapsed, status, payload = post_once(conn, driver)
-                    problem = target.check(status, payload)
-                except (OSError, http.client.HTTPException) as error:
-                    conn.close()  # http.client reconnects on the next request
-                    elapsed, problem = None, f"{type(error).__name__}: {error}"
-                if problem:
-                    target.failures.append(problem)  # list.append is atomic under the GIL
-                elif record:
-                    target.latencies.append(elapsed)
+    except threading.BrokenBarrierError:
+        pass
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    for name, answered in answers.items():
+        for elapsed, status, payload in answered:
+            problem = checks[name](status, payload)
+            if problem:
+                samples[name].failures.append(problem)
+            else:
+                samples[name].latencies.append(elapsed)
+    return samples
+
+
+def settle(database: Path, slack: RecordingSlack, limit: float = 20.0) -> float:
+    """Wait until the bot's outbox is drained and the loopback Slack has been quiet for 0.3 s."""
+    started = time.monotonic()
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    try:
+        while time.monotonic() - started < limit:
+            pending = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+                                   " AND due_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')").fetchone()[0]
+            if pending == 0 and time.time() - slack.last_call > 0.3:
+                break
+            time.sleep(0.1)
     finally:
-        for conn in conns.values():
-            conn.close()
+        conn.close()
+    return time.monotonic() - started
 
 
-def run_load(targets: list[Target], driver: SlackDriver, requests: int, concurrency: int,
-             deadline: float, record: bool) -> None:
-    """Split `requests` per target across `concurrency` clients, each with its own connections."""
-    shares = [requests // concurrency + (i < requests % concurrency) for i in range(concurrency)]
-    with ThreadPoolExecutor(concurrency) as pool:
-        for future in [pool.submit(client_loop, targets, driver, n, deadline, record) for n in shares if n]:
-            future.result()
+# --- reminders ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    scheduled: int
+    arrived: int = 0
+    duplicates: int = 0
+    lateness: list[float] = field(default_factory=list)  # seconds, per arrived reminder
+    arrivals: list[float] = field(default_factory=list)  # epoch seconds, sorted
+    claimed: int = 0
+    outbox: dict[str, int] = field(default_factory=dict)
+    phase_seconds: float = 0.0
+
+
+def watch_reminders(database: Path, slack: RecordingSlack, dues: list[float], deadline: float,
+                    progress: bool) -> ReminderResult:
+    """Wait for the reminders; stop when all arrived, the outbox is done with them after the last
+    due, or the last meeting has begun (the bot drops a reminder whose meeting has begun)."""
+    started = time.monotonic()
+    last_due = max(dues)
+    last_start = last_due + REMINDER_OFFSET_SECONDS
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    shown = 0.0
+    try:
+        while True:
+            now = time.time()
+            arrived = len(slack.reminders)
+            if arrived >= len(dues) or now > last_start + 2 or time.monotonic() > deadline:
+                break
+            if now > last_due + 2:
+                claimed = conn.execute("SELECT count(*) FROM reminders").fetchone()[0]
+                pending = conn.execute("SELECT count(*) FROM outbox WHERE kind = 'meeting.reminder'"
+                                       " AND sent_at IS NULL AND failed_at IS NULL").fetchone()[0]
+                if claimed >= len(dues) and pending == 0:
+                    break
+            if progress and now - shown >= 5:
+                shown = now
+                to_due = min(dues) - now
+                state = f"first due in {to_due:.0f}s" if to_due > 0 else f"{arrived}/{len(dues)} arrived"
+                print(f"  reminders: {state}", flush=True)
+            time.sleep(0.2)
+        result = ReminderResult(scheduled=len(dues), arrived=len(slack.reminders), duplicates=slack.duplicates)
+        result.lateness = sorted(at - dues[n] for n, at in slack.reminders.items())
+        result.arrivals = sorted(slack.reminders.values())
+        result.claimed = conn.execute("SELECT count(*) FROM reminders").fetchone()[0]
+        result.outbox = dict(conn.execute(
+            "SELECT CASE WHEN sent_at IS NOT NULL AND ts IS NOT NULL THEN 'posted'"
+            " WHEN sent_at IS NOT NULL THEN 'settled unposted (meeting had begun)'"
+            " WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'pending' END, count(*)"
+            " FROM outbox WHERE kind = 'meeting.reminder' GROUP BY 1").fetchall())
+    finally:
+        conn.close()
+    result.phase_seconds = time.monotonic() - started
+    return result
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -194,90 +450,245 @@ def run_load(targets: list[Target], driver: SlackDriver, requests: int, concurre
 
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest rank: the smallest value with at least p% of the samples at or below it."""
+    if not sorted_values:
+        return float("nan")
     rank = max(1, -(-len(sorted_values) * p // 100))  # ceil without floats drifting
     return sorted_values[int(rank) - 1]
 
 
 def median(sorted_values: list[float]) -> float:
     n = len(sorted_values)
+    if not n:
+        return float("nan")
     return (sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2
 
 
-def report(targets: list[Target], args) -> bool:
-    print(f"\n/iwg help, {args.requests} timed requests per target, concurrency {args.concurrency}, "
-          f"waitress threads {THREADS}; latency in ms")
-    print(f"{'target':<8}{'n':>6}{'median':>9}{'p90':>9}{'p99':>9}{'max':>9}{'failed':>8}")
-    medians = {}
-    for t in targets:
-        ms = sorted(x * 1000 for x in t.latencies) or [float("nan")]
-        medians[t.name] = median(ms)
-        print(f"{t.name:<8}{len(t.latencies):>6}{median(ms):>9.2f}{percentile(ms, 90):>9.2f}"
-              f"{percentile(ms, 99):>9.2f}{ms[-1]:>9.2f}{len(t.failures):>8}")
-    for t in targets:
-        if t.failures:
-            print(f"{t.name} failures (first 5 of {len(t.failures)}): {t.failures[:5]}")
-    ratio = medians["bot"] / medians["bare"]
-    print(f"ratio bot median / bare median: {ratio:.2f}")
-    failed = sum(len(t.failures) for t in targets)
-    ok = ratio <= args.max_ratio and not failed
-    verdict = "PASS" if ok else "FAIL"
-    sign_ = "<=" if ratio <= args.max_ratio else ">"
-    extra = f", {failed} wrong answers" if failed else ""
-    print(f"{verdict}: median ack ratio {ratio:.2f} {sign_} {args.max_ratio}{extra}")
-    return ok
+@dataclass
+class Row:
+    command: str
+    concurrency: int
+    bot: Samples
+    bare: Samples
+
+    def stats(self, which: str) -> tuple[float, float, float]:
+        """(median ms, p99 ms, req/s while it had the turn)."""
+        samples = getattr(self, which)
+        ms = sorted(x * 1000 for x in samples.latencies)
+        rate = len(samples.latencies) / samples.busy if samples.busy else float("nan")
+        return median(ms), percentile(ms, 99), rate
+
+    @property
+    def ratio(self) -> float:
+        return self.stats("bot")[0] / self.stats("bare")[0]
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"\n{'command':<34}{'conc':>5} |{'bot med':>8}{'p99':>8}{'req/s':>7} |{'bare med':>9}{'p99':>8}"
+          f"{'req/s':>7} |{'ratio':>6}{'fail':>5}")
+    print("-" * 101)
+    for row in rows:
+        bm, bp, bt = row.stats("bot")
+        am, ap, at = row.stats("bare")
+        failed = len(row.bot.failures) + len(row.bare.failures)
+        print(f"{row.command:<34}{row.concurrency:>5} |{bm:>8.2f}{bp:>8.2f}{bt:>7.0f} |{am:>9.2f}{ap:>8.2f}{at:>7.0f}"
+              f" |{row.ratio:>6.2f}{failed:>5}")
+    print("latency in ms (median, p99 nearest rank); req/s = answered requests / wall time of the target's turns")
 
 
 # --- main ------------------------------------------------------------------------------------
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=500, help="timed requests per target (500)")
-    parser.add_argument("--warmup", type=int, default=50, help="untimed requests per target first (50)")
-    parser.add_argument("--concurrency", type=int, default=1, help="client threads (1: sequential)")
-    parser.add_argument("--max-ratio", type=float, default=1.5, help="the bot/bare median that fails (1.5)")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds the whole run may take (300)")
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per target, command and "
+                        "concurrency (200)")
+    parser.add_argument("--warmup", type=int, default=40, help="untimed requests per target and command first, "
+                        "at the highest concurrency (40)")
+    parser.add_argument("--concurrency", default="1,8", help="client threads, comma-separated (1,8)")
+    parser.add_argument("--per-turn", type=int, default=5, help="requests each client sends to one target "
+                        "before the other's turn, at concurrency > 1 (5)")
+    parser.add_argument("--commands", help="only these, comma-separated, as typed without the slash "
+                        "(e.g. 'iwg help,ta list,poll vote')")
+    parser.add_argument("--empty", action="store_true", help="no data: the database as a new install has it")
+    parser.add_argument("--ta", type=int, default=100_000, help="TA requests (100000)")
+    parser.add_argument("--agenda", type=int, default=10_000, help="agenda items (10000)")
+    parser.add_argument("--meetings", type=int, default=40, help="meetings, the migration's four included (40)")
+    parser.add_argument("--polls", type=int, default=1_000, help="polls (1000)")
+    parser.add_argument("--votes", type=int, default=100_000, help="votes over all polls (100000)")
+    parser.add_argument("--reminders", type=int, help="reminders due after start; 0: none (10000, or 0 with --empty)")
+    parser.add_argument("--reminder-delay", type=float, default=20, help="seconds from spawn to the first due (20)")
+    parser.add_argument("--reminder-window", type=float, default=20, help="seconds the dues spread over (20)")
+    parser.add_argument("--max-ratio", type=float, default=1.3, help="bot/bare median that fails (1.3)")
+    parser.add_argument("--max-p99-ms", type=float, default=25, help="bot p99 that fails (25)")
+    parser.add_argument("--max-late", type=float, default=1.0, help="reminder lateness that fails, s (1)")
+    parser.add_argument("--max-startup", type=float, default=3.0, help="start-up that fails, s (3)")
+    parser.add_argument("--max-rss-mb", type=float, default=150, help="VmRSS after the load that fails, MB (150)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds the whole run may take (900)")
+    parser.add_argument("--bot-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an extra environment variable for the bot only (repeatable), to try a change")
+    parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep the database and logs there")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    try:
+        args.concurrency = sorted({int(c) for c in str(args.concurrency).split(",")})
+    except ValueError:
+        parser.error("--concurrency takes whole numbers, e.g. 1,8")
+    if args.requests < 1 or min(args.concurrency) < 1:
+        parser.error("--requests and --concurrency must be at least 1")
+    if args.reminders is None:
+        args.reminders = 0 if args.empty else 10_000
+    return args
+
+
+def main() -> int:
+    args = parse_args()
     if args.serve_bare:
         serve_bare(args.serve_bare)
         return 0
-    if args.requests < 1 or args.concurrency < 1:
-        parser.error("--requests and --concurrency must be at least 1")
-
     deadline = time.monotonic() + args.timeout
-    slack = LocalSlack().start()
-    targets: list[Target] = []
+    slack = RecordingSlack().start()
     try:
-        with tempfile.TemporaryDirectory(prefix="iwg-bench-") as tmp:
-            cwd = Path(tmp)
-            slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                             SLACK_API_URL=slack.api_url)
-            try:
-                targets.append(start("bot", [str(ROOT / "app.py")], clean_env(
-                    **slack_env, PORT=str(free_port()), IWG_DATABASE=str(cwd / "iwg.sqlite3"),
-                    IWG_COORDINATORS=COORDINATOR), cwd, _bot_answer_problem))
-                bare_port = free_port()
-                targets.append(start("bare", [str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
-                                     clean_env(**slack_env, PORT=str(bare_port)), cwd, _bare_answer_problem))
-                targets[0].wait_ready("/healthz", want_200=True)
-                targets[1].wait_ready(EVENTS_PATH, want_200=False)
-                driver = SlackDriver("http://127.0.0.1", SIGNING_SECRET, slack.response_url("bench"))
-                run_load(targets, driver, args.warmup, args.concurrency, deadline, record=False)
-                run_load(targets, driver, args.requests, args.concurrency, deadline, record=True)
-            except TimeoutError as error:
-                print(f"FAIL: {error}")
-                return 1
-            finally:
-                for target in targets:  # stopped before the folder holding their logs goes
-                    target.stop()
-            ok = report(targets, args)
-            if not ok and any(t.failures for t in targets):
-                for t in targets:
-                    print(f"--- {t.name} log (tail)\n{t.log_tail()}")
-            return 0 if ok else 1
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            return run(args, Path(args.keep).resolve(), slack, deadline)
+        with tempfile.TemporaryDirectory(prefix="iwg-bench-", ignore_cleanup_errors=True) as tmp:
+            return run(args, Path(tmp), slack, deadline)
     finally:
         slack.stop()
+
+
+def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
+    database = cwd / "iwg.sqlite3"
+    for stale in cwd.glob("iwg.sqlite3*"):
+        stale.unlink()
+    print(f"IWG Bot bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, waitress threads {THREADS}",
+          flush=True)
+    if args.empty:
+        made = filler.fill(database, ta=0, agenda=0, meetings=0, polls=0, votes=0)
+        print("database: empty (migrations only)")
+    else:
+        made = filler.fill(database, ta=args.ta, agenda=args.agenda, meetings=args.meetings, polls=args.polls,
+                           votes=args.votes)
+        print(f"database: {made.ta_requests:,} TA requests ({made.ta_events:,} events), {made.meetings} meetings "
+              f"({made.agenda_items:,} agenda items), {made.polls:,} polls ({made.votes:,} votes); "
+              f"filled in {made.seconds:.1f}s, {database.stat().st_size / 2**20:.0f} MB", flush=True)
+    dues: list[float] = []
+    if args.reminders:
+        first_due = time.time() + args.reminder_delay
+        by_id = filler.add_reminder_meetings(database, args.reminders, first_due, args.reminder_window)
+        dues = list(by_id.values())  # in title order: "Bench reminder 00000" is the first
+        print(f"reminders: {args.reminders:,} meetings whose 1m reminders fall due "
+              f"{args.reminder_delay:.0f}-{args.reminder_delay + args.reminder_window:.0f}s after spawn", flush=True)
+
+    slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url)
+    targets: list[Target] = []
+    rows: list[Row] = []
+    reminders: ReminderResult | None = None
+    memory: dict[str, dict[str, int]] = {}
+    timed_out = None
+    try:
+        bot_env = clean_env(**slack_env, PORT=str(free_port()), IWG_DATABASE=str(database),
+                            IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL=BENCH_CHANNEL,
+                            IWG_REMINDERS="1m" if args.reminders else "7d,1d,1h")
+        bot_env.update(pair.split("=", 1) for pair in args.bot_env)
+        targets.append(start("bot", [str(ROOT / "app.py")], bot_env, cwd))
+        startup = targets[0].wait_ready("/healthz", want_200=True)
+        print(f"start-up: {startup:.2f}s from spawn to /healthz 200", flush=True)
+        memory["after start"] = targets[0].memory_kb()
+        bare_port = free_port()
+        targets.append(start("bare", [str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
+                             clean_env(**slack_env, PORT=str(bare_port)), cwd))
+        targets[1].wait_ready(EVENTS_PATH, want_200=False)
+
+        if dues:
+            reminders = watch_reminders(database, slack, dues, deadline, progress=True)
+            memory["after reminders"] = targets[0].memory_kb()
+            removed = filler.remove_reminder_meetings(database)
+            print(f"  reminder phase done in {reminders.phase_seconds:.0f}s; {removed:,} reminder meetings removed",
+                  flush=True)
+
+        driver = BodyDriver("http://127.0.0.1", SIGNING_SECRET, slack.response_url("bench"))
+        chosen = commands(driver, made.open_poll, made.open_poll_options)
+        if args.commands:
+            wanted = [w.strip().lstrip("/") for w in args.commands.split(",")]
+            chosen = [c for c in chosen if c.key in wanted or c.name.lstrip("/") in wanted]
+            if not chosen:
+                raise SystemExit(f"--commands matched none of: {', '.join(c.key for c in commands(driver, 1, 2))}")
+        counter = itertools.count()
+        for command in chosen:
+            print(f"  load: {command.name}", flush=True)
+            if args.warmup:  # at the highest concurrency, so every server thread has its connection
+                top = max(args.concurrency)
+                run_load(targets, command, args.warmup, top, 1 if top == 1 else args.per_turn, deadline, counter,
+                         seed=0)
+            for concurrency in args.concurrency:
+                per_turn = 1 if concurrency == 1 else args.per_turn
+                samples = run_load(targets, command, args.requests, concurrency, per_turn, deadline, counter,
+                                   seed=concurrency)
+                rows.append(Row(command.name, concurrency, samples["bot"], samples["bare"]))
+                settle(database, slack)
+        memory["after load"] = targets[0].memory_kb()
+    except TimeoutError as error:
+        timed_out = str(error)
+    finally:
+        for target in targets:
+            target.stop()
+
+    print_table(rows)
+    for row in rows:
+        for name in ("bot", "bare"):
+            failures = getattr(row, name).failures
+            if failures:
+                print(f"{name} wrong answers to {row.command} at {row.concurrency} (first 3 of {len(failures)}): "
+                      f"{failures[:3]}")
+    print()
+    print(f"start-up{'' if args.empty else ' with the data'}: {startup:.2f}s (spawn to /healthz 200)")
+    for when, kb in memory.items():
+        rss, peak = kb.get("VmRSS", 0) / 1024, kb.get("VmHWM", 0) / 1024
+        print(f"bot memory {when}: VmRSS {rss:.0f} MB, peak (VmHWM) {peak:.0f} MB")
+    if reminders:
+        late = reminders.lateness
+        print(f"reminders: {reminders.arrived:,} of {reminders.scheduled:,} posted ({reminders.duplicates} twice), "
+              f"{reminders.claimed:,} claimed; outbox: "
+              + ", ".join(f"{k} {v:,}" for k, v in sorted(reminders.outbox.items())))
+        if late:
+            print(f"reminder lateness (arrival - due): median {median(late):.2f}s, p99 {percentile(late, 99):.2f}s, "
+                  f"max {late[-1]:.2f}s; within 1 s: {sum(x <= 1 for x in late):,}; "
+                  f"posted at {len(late) / max(1e-9, reminders.arrivals[-1] - reminders.arrivals[0]):.0f}/s "
+                  f"(first to last arrival {reminders.arrivals[-1] - reminders.arrivals[0]:.1f}s)")
+
+    # --- targets
+    checks: list[tuple[bool, str]] = []
+    top = max(args.concurrency)
+    for row in (r for r in rows if r.concurrency == top):
+        checks.append((row.ratio <= args.max_ratio,
+                       f"{row.command} @{top}: median ratio {row.ratio:.2f} (limit {args.max_ratio})"))
+        p99 = row.stats("bot")[1]
+        checks.append((p99 < args.max_p99_ms,
+                       f"{row.command} @{top}: bot p99 {p99:.1f} ms (limit {args.max_p99_ms:g})"))
+    if reminders:
+        worst = reminders.lateness[-1] if reminders.lateness else float("inf")
+        checks.append((reminders.arrived == reminders.scheduled and worst <= args.max_late,
+                       f"reminders: {reminders.arrived:,}/{reminders.scheduled:,} posted, max lateness "
+                       f"{worst:.2f}s (limit {args.max_late:g}s)"))
+    checks.append((startup < args.max_startup, f"start-up {startup:.2f}s (limit {args.max_startup:g}s)"))
+    if "after load" in memory:
+        rss = memory["after load"]["VmRSS"] / 1024
+        checks.append((rss < args.max_rss_mb, f"memory after load: VmRSS {rss:.0f} MB (limit {args.max_rss_mb:g} MB)"))
+    wrong = sum(len(r.bot.failures) + len(r.bare.failures) for r in rows)
+    checks.append((wrong == 0, f"wrong answers: {wrong}"))
+    if timed_out:
+        checks.append((False, f"run: {timed_out}"))
+    print("\nTargets:")
+    for ok, line in checks:
+        print(f"{'PASS' if ok else 'FAIL'}: {line}")
+    failed = sum(not ok for ok, _ in checks)
+    print(f"\n{len(checks) - failed} of {len(checks)} targets met")
+    if wrong or timed_out:
+        for target in targets:
+            print(f"--- {target.name} log (tail)\n{target.log_tail()}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

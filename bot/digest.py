@@ -52,12 +52,12 @@ def gather(storage: Storage, requests: TADigestQueries, meetings: MeetingReposit
     new, new_total = requests.created_since(week_ago, TOP)
     stuck, stuck_total = requests.stuck(now - STUCK_AFTER, now.astimezone(settings.timezone).date(), TOP)
     soon = [m for m in meetings.upcoming(now, limit=TOP) if m.starts_at <= now + timedelta(days=30)]
-    agendas = [(m, items := agenda.for_meeting(m.id)) for m in soon]
+    agendas = [(m, agenda.totals(m.id)) for m in soon]
     open_polls = polls.open_polls(limit=TOP + 1)
     return Digest(
         since=week_ago, new=new, new_total=new_total, open_by_status=requests.open_by_status(),
         stuck=stuck, stuck_total=stuck_total, completed=requests.completed_since(week_ago),
-        meetings=[(m, len(items), sum(i.minutes or 0 for i in items)) for m, items in agendas],
+        meetings=[(m, count, minutes) for m, (count, minutes) in agendas],
         polls=[(p, polls.voter_count(p.id)) for p in open_polls[:TOP]], polls_total=len(open_polls),
     )
 

@@ -60,7 +60,7 @@ def digest_message(d: Digest) -> Reply:
 
 
 def home_view(requests: list[TARequest], request_total: int, meeting: Meeting | None, items: list[AgendaItem],
-              polls: list[tuple[Poll, int]], digest: Digest | None) -> dict:
+              item_count: int, polls: list[tuple[Poll, int]], digest: Digest | None) -> dict:
     """The App Home of one member: their requests, the next meeting, open polls; and for
     coordinators, the digest's counts. At most about 60 blocks (a Home view takes 100)."""
     blocks = [header("IWG Bot"),
@@ -77,7 +77,7 @@ def home_view(requests: list[TARequest], request_total: int, meeting: Meeting | 
                                   "type": "button", "action_id": HOME_PROPOSE,
                                   "text": {"type": "plain_text", "text": "Propose an item"}}))
         blocks.append(section(truncate(agenda, 2900)))
-        blocks += _more(min(len(items), 10), len(items), "`/agenda`")
+        blocks += _more(min(len(items), 10), item_count, "`/agenda`")
     else:
         blocks.append(section("*Next meeting*\nNone scheduled."))
     blocks.append(divider())

@@ -11,6 +11,8 @@ _TOKEN = re.compile(r"\bx(?:ox[abeprs]|app)-[A-Za-z0-9-]+")
 # Bolt logs the whole request body at INFO when a signature does not verify, and its app
 # logger names unhandled requests' fields; neither belongs in our logs.
 _CHATTY_LOGGERS = ("slack_bolt.RequestVerification",)
+# APScheduler logs three INFO lines per job run: thousands a day with reminders and resyncs.
+_QUIET_LOGGERS = ("apscheduler",)
 
 
 # Bolt warns on every start that the token it read from SLACK_BOT_TOKEN is unused because
@@ -47,6 +49,8 @@ def configure_logging(secrets: list[str], level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     quiet_bolt()
 
 

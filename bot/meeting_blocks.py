@@ -51,18 +51,20 @@ def agenda_lines(items: list[AgendaItem]) -> tuple[list[str], int]:
     return lines, sum(i.minutes or 0 for i in items)
 
 
-def agenda(meeting: Meeting, items: list[AgendaItem], ephemeral: bool = True) -> Reply:
+AGENDA_SHOWN = MAX_BLOCKS - 3  # items listed in /agenda; the rest are counted
+
+
+def agenda(meeting: Meeting, items: list[AgendaItem], count: int, total: int, ephemeral: bool = True) -> Reply:
+    """The first AGENDA_SHOWN `items`; `count` and `total` (minutes) are of the whole agenda."""
     head = f"*Agenda for {meeting.ref} {escape(meeting.title)}*, {when(meeting)}"
     if not items:
         return Reply(text=f"Agenda for {meeting.ref}: no items yet",
                      blocks=[section(head), section("No items yet."), context(ADD_ITEM_HINT)], ephemeral=ephemeral)
-    lines, total = agenda_lines(items)
-    room = MAX_BLOCKS - 3
-    blocks = [section(head), *[section(line) for line in lines[:room]]]
-    if len(lines) > room:
-        blocks.append(context(f"…and {len(lines) - room} more items."))
-    blocks.append(context(f"{len(items)} item{'s' if len(items) != 1 else ''}, {total} min in all. {ADD_ITEM_HINT}"))
-    return Reply(text=f"Agenda for {meeting.ref}: {len(items)} items, {total} min", blocks=blocks, ephemeral=ephemeral)
+    lines, _ = agenda_lines(items[:AGENDA_SHOWN])
+    blocks = [section(head), *[section(line) for line in lines]]
+    more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
+    blocks.append(context(f"{count} item{'s' if count != 1 else ''}, {total} min in all{more}. {ADD_ITEM_HINT}"))
+    return Reply(text=f"Agenda for {meeting.ref}: {count} items, {total} min", blocks=blocks, ephemeral=ephemeral)
 
 
 def time_left(left: timedelta) -> str:
@@ -75,17 +77,20 @@ def time_left(left: timedelta) -> str:
     return "soon"
 
 
-def reminder(meeting: Meeting, items: list[AgendaItem], left: timedelta) -> Reply:
-    """The reminder as it is sent: how long is left then, and the agenda so far."""
+REMINDER_SHOWN = MAX_BLOCKS - 5  # agenda items listed in a reminder
+
+
+def reminder(meeting: Meeting, items: list[AgendaItem], count: int, total: int, left: timedelta) -> Reply:
+    """The reminder as it is sent: how long is left then, and the agenda so far (`items`:
+    its first REMINDER_SHOWN; `count` and `total` minutes: all of it)."""
     soon = time_left(left)
     blocks = [header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
               section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
-    lines, total = agenda_lines(items)
+    lines, _ = agenda_lines(items[:REMINDER_SHOWN])
     if lines:
-        shown = lines[: MAX_BLOCKS - 5]
-        blocks += [section(chunk) for chunk in _pack(["*Agenda so far*", *shown])][: MAX_BLOCKS - 4]
-        more = f" (…and {len(lines) - len(shown)} more)" if len(shown) < len(lines) else ""
-        blocks.append(context(f"{len(items)} items, {total} min in all{more}. {ADD_ITEM_HINT}"))
+        blocks += [section(chunk) for chunk in _pack(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
+        more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
+        blocks.append(context(f"{count} items, {total} min in all{more}. {ADD_ITEM_HINT}"))
     else:
         blocks.append(context(f"No agenda items yet. {ADD_ITEM_HINT}"))
     return Reply(text=f"Reminder: {escape(meeting.title)} {soon}", blocks=blocks, ephemeral=False)

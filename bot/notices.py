@@ -62,8 +62,8 @@ class NoticeSender:
         now = self.services.storage.clock()
         if meeting.status != "scheduled" or meeting.starts_at <= now:  # cancelled, or begun, meanwhile
             return None, None
-        items = self.services.agenda.for_meeting(meeting.id)
-        reply = meeting_blocks.reminder(meeting, items, meeting.starts_at - now)
+        items = self.services.agenda.for_meeting(meeting.id, limit=meeting_blocks.REMINDER_SHOWN)
+        reply = meeting_blocks.reminder(meeting, items, *self.services.agenda.totals(meeting.id), meeting.starts_at - now)
         response = self.client.chat_postMessage(channel=notice.recipient, text=reply.text, blocks=reply.blocks)
         return response["channel"], response["ts"]
 

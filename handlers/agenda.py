@@ -26,7 +26,7 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     meeting_id = parse_ref(sub, "M") if sub and not rest else None
     if sub == "" or meeting_id is not None:
         meeting = services.meeting_service.get(meeting_id) if meeting_id else services.meeting_service.next_meeting()
-        return meeting_blocks.agenda(meeting, services.agenda.for_meeting(meeting.id))
+        return _agenda(services, meeting)
     if sub == "help":
         return help.family_help(BY_COMMAND["/agenda"])
     if sub == "add":
@@ -40,6 +40,11 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
         meeting = services.meeting_service.next_meeting()
-        reply = meeting_blocks.agenda(meeting, services.agenda.for_meeting(meeting.id), ephemeral=False)
+        reply = _agenda(services, meeting, ephemeral=False)
         return post_for(services, client, cmd, reply, "the agenda")
     raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")
+
+
+def _agenda(services: Services, meeting, ephemeral: bool = True) -> Reply:
+    items = services.agenda.for_meeting(meeting.id, limit=meeting_blocks.AGENDA_SHOWN)
+    return meeting_blocks.agenda(meeting, items, *services.agenda.totals(meeting.id), ephemeral=ephemeral)

@@ -31,10 +31,19 @@ class AgendaRepository:
             "SELECT * FROM agenda_items WHERE id = ? AND removed_at IS NULL", [item_id]))
         return AgendaItem(**_fields(rows[0])) if rows else None
 
-    def for_meeting(self, meeting_id: int) -> list[AgendaItem]:
+    def for_meeting(self, meeting_id: int, limit: int = -1) -> list[AgendaItem]:
+        """The items, first proposed first; `limit` of them (all with -1)."""
         rows = self.storage.db.query(
-            "SELECT * FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL ORDER BY id", [meeting_id])
+            "SELECT * FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL ORDER BY id LIMIT ?",
+            [meeting_id, limit])
         return [AgendaItem(**_fields(row)) for row in rows]
+
+    def totals(self, meeting_id: int) -> tuple[int, int]:
+        """(how many items, their minutes in all), without reading every item."""
+        count, minutes = self.storage.db.execute(
+            "SELECT count(*), coalesce(sum(minutes), 0) FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL",
+            [meeting_id]).fetchone()
+        return count, minutes
 
     def add(self, meeting_id: int, text: str, minutes: int | None, proposer: str) -> AgendaItem:
         with self.storage.write() as db:

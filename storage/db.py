@@ -65,6 +65,10 @@ class Storage:
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
         self._all_lock = threading.Lock()
+        # Threads of this process queue here for the write lock, in turn, instead of
+        # sleeping in SQLite's busy handler (1, 2, 5, 10… ms steps); other processes
+        # still meet the busy timeout.
+        self._writer = threading.Lock()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -96,14 +100,15 @@ class Storage:
                 yield db
             return
         self._local.after_commit = []
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-            db.conn.execute("COMMIT")
-        except BaseException:
-            db.rollback()
-            self._local.after_commit = None
-            raise
+        with self._writer:
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.conn.execute("COMMIT")
+            except BaseException:
+                db.rollback()
+                self._local.after_commit = None
+                raise
         callbacks, self._local.after_commit = self._local.after_commit, None
         for callback in callbacks:
             callback()

@@ -260,3 +260,9 @@ def m009_digests(db: Database) -> None:
     # what the digest and the App Home look requests up by
     db.execute("CREATE INDEX ta_requests_lead ON ta_requests (lead, id)")
     db.execute("CREATE INDEX ta_requests_created ON ta_requests (created_at)")
+
+
+@migrations()
+def m010_ta_requests_by_country(db: Database) -> None:
+    # `/ta list <country>` counted by scanning every request without it (13 ms at 100,000)
+    db.execute("CREATE INDEX ta_requests_country ON ta_requests (country, id)")

@@ -48,18 +48,19 @@ class OutboxRepository:
         self.storage.after_commit(self.wakeup.set)
 
     def claim_due(self) -> Notice | None:
-        """The oldest notice due now and not claimed by a live sender, claimed for this one."""
+        """The notice due first, not claimed by a live sender, claimed for this one (in the
+        order of the outbox_due index, so no sort however long the backlog)."""
         now = self.storage.clock()
         with self.storage.write() as db:
             row = db.execute(
                 """SELECT id FROM outbox
                    WHERE sent_at IS NULL AND failed_at IS NULL AND due_at <= ?
                      AND (claimed_at IS NULL OR claimed_at < ?)
-                   ORDER BY id LIMIT 1""", [to_iso(now), to_iso(now - LEASE)]).fetchone()
+                   ORDER BY due_at, id LIMIT 1""", [to_iso(now), to_iso(now - LEASE)]).fetchone()
             if row is None:
                 return None
             db.execute("UPDATE outbox SET claimed_at = ?, attempts = attempts + 1 WHERE id = ?", [to_iso(now), row[0]])
-            return Notice.from_row(db["outbox"].get(row[0]))
+            return Notice.from_row(next(db.query("SELECT * FROM outbox WHERE id = ?", [row[0]])))
 
     def delivered(self, notice_id: int, channel: str | None, ts: str | None) -> None:
         with self.storage.write() as db:
