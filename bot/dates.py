@@ -44,6 +44,7 @@ _DUE = {**_SETTINGS, "RETURN_AS_TIMEZONE_AWARE": False}
 _MOMENT = {**_SETTINGS, "RETURN_AS_TIMEZONE_AWARE": True}
 
 _BY = re.compile(r"^by\s+", re.I)
+_CLOCK = re.compile(r"\d\s*(?::|am\b|pm\b|h\b)", re.I)  # a time of day typed: 14:00, 2pm, 9 am, 14h
 _END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?", re.I)
 _READABLE = re.compile(r"\d|[A-Za-z]{3}")  # dateparser reads a lone "a" as a date
 # "in 3 months", "a year from now": a count of months or years, kept to the day, unlike
@@ -159,6 +160,11 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     if not parsed:
         raise NotADate(f"I couldn't read “{_shown(text)}” as a date and time. "
                         "Try e.g. 30 March 2027 14:00 or tomorrow 9am.")
+    local_now = _local(now, tz)
+    if _CLOCK.search(text) and parsed[0].astimezone(tz).strftime("%H:%M") == local_now.strftime("%H:%M") \
+            and local_now.strftime("%H:%M") not in text:
+        # a time was typed but dateparser kept the clock's: "at 25:00", "99pm"
+        raise NotADate(f"I couldn't read the time in “{_shown(text)}”. Try e.g. 14:00 or 2pm.")
     if parsed[1] in ("month", "year") and not _COUNTED.search(text):
         raise UserError(f"“{_shown(text)}” names a month or a year; which day? "
                         "Try e.g. 30 March 2027 14:00.")

@@ -98,7 +98,7 @@ class DigestSchedule:
             self.fire(due)
 
     def fire(self, due: datetime | None = None) -> None:
-        week = week_of(due or self.storage.clock(), self.settings)
+        week = week_of(due or self.last_due(), self.settings)  # a run that is late still counts for its week
         with self.storage.write():
             claimed = self.digests.claim(week)
             if claimed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from bot.render import MAX_BLOCKS, Reply, context, date_token, escape, header, mention, section, truncate
+from bot.render import MAX_BLOCKS, Reply, context, date_token, escape, header, mention, pack_lines, section, truncate
 from storage.agenda import AgendaItem
 from storage.meetings import Meeting
 
@@ -88,20 +88,9 @@ def reminder(meeting: Meeting, items: list[AgendaItem], count: int, total: int, 
               section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
     lines, _ = agenda_lines(items[:REMINDER_SHOWN])
     if lines:
-        blocks += [section(chunk) for chunk in _pack(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
+        blocks += [section(chunk) for chunk in pack_lines(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
         more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
         blocks.append(context(f"{count} items, {total} min in all{more}. {ADD_ITEM_HINT}"))
     else:
         blocks.append(context(f"No agenda items yet. {ADD_ITEM_HINT}"))
     return Reply(text=f"Reminder: {escape(meeting.title)} {soon}", blocks=blocks, ephemeral=False)
-
-
-def _pack(lines: list[str], limit: int = 2900) -> list[str]:
-    """Whole lines into sections of at most `limit` characters (never cut inside a line)."""
-    sections: list[str] = []
-    for line in lines:
-        if sections and len(sections[-1]) + 1 + len(line) <= limit:
-            sections[-1] += "\n" + line
-        else:
-            sections.append(line)
-    return sections

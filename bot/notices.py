@@ -46,11 +46,8 @@ class NoticeSender:
         poll = polls.get(parse_ref(notice.subject, "P"))
         if poll is None or poll.ts is None:  # never posted: nothing to update or announce
             return None, None
-        try:
-            update_message(polls, self.client, poll.id)
-        except SlackApiError as error:  # a deleted message: the result is still posted
-            if error.response.get("error") not in PERMANENT_ERRORS:
-                raise
+        # in turn with any vote update in flight, so a late one cannot reopen the message
+        self.services.poll_refresher.request(poll.id, lambda: update_message(polls, self.client, poll.id))
         reply = poll_blocks.result_message(poll, polls.votes(poll.id))
         response = self.client.chat_postMessage(channel=poll.channel, thread_ts=poll.ts, reply_broadcast=True,
                                                 text=reply.text, blocks=reply.blocks)

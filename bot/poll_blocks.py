@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.render import Reply, context, date_token, escape, mention, section, truncate
+from bot.render import Reply, context, date_token, escape, mention, pack_lines, section, truncate
 from storage.polls import Poll
 
 VOTE_PREFIX = "poll_vote:"  # + option number; the buttons' action_ids
@@ -79,5 +79,6 @@ def open_polls(polls: list[Poll], voters: dict[int, int]) -> Reply:
     lines = [f"• *{p.ref}* {escape(truncate(p.question, 150))} in <#{p.channel}> · {voters.get(p.id, 0)} voters"
              + (f" · closes {date_token(p.closes_at, '{date_short_pretty} {time}')}" if p.closes_at else "")
              for p in polls]
-    return Reply(text=f"{len(polls)} open polls", blocks=[section("*Open polls*\n" + "\n".join(lines)[:2900]),
-                                                         context("`/poll close <id>` closes one (its author, coordinators).")])
+    blocks = [section(chunk) for chunk in pack_lines(["*Open polls*", *lines])]
+    blocks.append(context("`/poll close <id>` closes one (its author, coordinators)."))
+    return Reply(text=f"{len(polls)} open polls", blocks=blocks)

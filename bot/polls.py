@@ -125,6 +125,10 @@ class PollService:
             raise UserError(f"{poll.ref} is already closed.")
         return self.get(poll_id)
 
+    def announce_close(self, poll_id: int) -> None:
+        """Queue the result of a poll closed before its message existed."""
+        self.outbox.add(CLOSED_NOTICE, f"P-{poll_id}", self.polls.get(poll_id).channel)
+
     def _close(self, poll: Poll, by: str) -> bool:
         with self.storage.write():
             closed = self.polls.close(poll.id, by)

@@ -84,6 +84,18 @@ class Reply:
         }
 
 
+def pack_lines(lines: list[str], limit: int = SECTION_LIMIT - 100) -> list[str]:
+    """Whole lines into sections of at most `limit` characters (never cut inside a line)."""
+    sections: list[str] = []
+    for line in lines:
+        line = truncate(line, limit)
+        if sections and len(sections[-1]) + 1 + len(line) <= limit:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    return sections
+
+
 def error_reply(problem: str, usage: str | None = None, hint: str | None = None) -> Reply:
     """An ephemeral answer to bad input: what was wrong, and the right form."""
     blocks = [section(f":warning: {problem}")]

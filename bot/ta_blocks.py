@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime, time, timezone
 
 from bot.countries import country_name
-from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header,
+from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header, pack_lines,
                         mention, section, truncate)
 from bot.strategies import STRATEGIES
 from bot.text import echo
@@ -246,7 +246,7 @@ def organisations_reply(organisations: list[Organisation]) -> Reply:
     lines = [f"• *{escape(o.label)}*: {strategy_tags(o.strategies) if o.strategies else '_no strategies listed yet_'}"
              for o in organisations]
     blocks = [section(f"*Member organisations* ({len(organisations)})")]
-    chunks = _chunks(lines)
+    chunks = pack_lines(lines)
     room = MAX_BLOCKS - 4
     blocks += [section(chunk) for chunk in chunks[:room]]
     if len(chunks) > room:
@@ -276,17 +276,3 @@ def _pack_latest(lines: list[str], most: int, limit: int = SECTION_LIMIT - 100) 
             break
         first = index
     return sections, first
-
-
-def _chunks(lines: list[str], limit: int = SECTION_LIMIT - 100) -> list[str]:
-    """Lines packed into as few sections as fit Block Kit's 3000 characters each."""
-    chunks, current = [], ""
-    for line in lines:
-        line = truncate(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    return chunks + ([current] if current else [])
-

@@ -28,9 +28,15 @@ def register(app: App, services: Services) -> None:
 
     @app.action(re.compile(rf"^{re.escape(poll_blocks.VOTE_PREFIX)}\d+$"))
     def vote(ack, body, action, client: WebClient, respond):
-        poll_id, option = (int(part) for part in action["value"].split(":"))
-        outcome = services.polls.vote(poll_id, body["user"]["id"], option)
+        poll_ref, _, option_number = str(action.get("value", "")).partition(":")
+        if not (poll_ref.isdigit() and option_number.isdigit()):  # not a button of ours
+            ack()
+            return
+        poll_id = int(poll_ref)
+        outcome = services.polls.vote(poll_id, body["user"]["id"], int(option_number))
         ack()
+        if outcome is Vote.INVALID:
+            return
         if outcome is Vote.CLOSED:
             services.later(lambda: respond(**Reply.of("This poll is closed; it takes no more votes.").as_ack(),
                                            replace_original=False), "a late vote's answer")
@@ -76,4 +82,5 @@ def post(services: Services, client: WebClient, cmd: SlashCommand, poll_id: int)
                    else f"Slack would not take the poll ({code}); please try again.")
         WebhookClient(cmd.response_url).send(**error_reply(problem).as_ack())
         return
-    services.polls.posted(poll_id, response["ts"])
+    if not services.polls.posted(poll_id, response["ts"]).is_open:  # closed before it was posted
+        services.poll_service.announce_close(poll_id)

@@ -44,6 +44,7 @@ class Vote(str, Enum):
     MOVED = "moved"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
+    INVALID = "invalid"  # no such option: nothing recorded
 
 
 class PollRepository:
@@ -64,9 +65,11 @@ class PollRepository:
                  closes_at and to_iso(closes_at), to_iso(self.storage.clock())])
             return self.get(cursor.lastrowid)
 
-    def posted(self, poll_id: int, ts: str) -> None:
+    def posted(self, poll_id: int, ts: str) -> Poll:
+        """Record where its message is; the poll as it is now (it may have closed meanwhile)."""
         with self.storage.write() as db:
             db.execute("UPDATE polls SET ts = ? WHERE id = ?", [ts, poll_id])
+            return self.get(poll_id)
 
     def discard(self, poll_id: int) -> None:
         """A poll whose message could not be posted never existed."""
@@ -80,6 +83,8 @@ class PollRepository:
             poll = self.get(poll_id)
             if poll is None or not poll.is_open:
                 return Vote.CLOSED
+            if not 0 <= option < len(poll.options):
+                return Vote.INVALID
             mine = {row[0] for row in db.execute(
                 "SELECT option FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id])}
             if option in mine:

@@ -43,6 +43,7 @@ def test_straight_and_curly_quotes_and_flags():
     ('"Q" "a" ""', "option 2 is empty"),
     ('"Q" "a" "' + "x" * 80 + '"', "the most is 75"),
     ('"Q\x07" "a" "b"', "control characters"),
+    ('"Q" "a" "b" closes tomorrow at 25:00', "couldn't read the time"),
 ])
 def test_bad_polls_are_refused(text, problem):
     with pytest.raises(UserError, match=problem):
@@ -160,3 +161,11 @@ def test_a_poll_closes_itself_on_time_once_across_a_restart(start_bot, standin):
     start_bot()  # another start after it closed: nothing more
     time.sleep(2)
     assert len(results()) == 1
+
+
+def test_clicks_that_are_not_our_buttons_change_nothing(bot, standin):
+    driver, process = bot
+    message, _ = post_poll(driver, standin, '"Q?" "a" "b"')
+    for value in ("1:7", "1:-1", "x", "1", "1:2:3", "999:0"):
+        assert driver.click("poll_vote:0", value, "U0ODD", channel_id=CHANNEL).status == 200
+    assert rows(process, "SELECT count(*) FROM poll_votes") == [(0,)]
