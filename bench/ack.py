@@ -96,18 +96,15 @@ REMINDER_TITLE = re.compile(r"Bench reminder (\d{5})")
 # --- the baseline server (runs in its own process) -------------------------------------
 
 
-def serve_bare(port: int) -> None:
-    """Bolt and nothing else of the bot's, behind the same waitress setup the bot uses."""
-    import waitress
+def bare_app(token: str, signing_secret: str, api_url: str):
+    """Bolt and nothing else of the bot's: a catch-all command and action that ack a line."""
     from slack_bolt import App
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
     # The token goes on the client, as the bot does: Bolt ignores App(token=...) when a
-    # client is given (and then refuses to start without a token). Popped so that Bolt
-    # does not also pick SLACK_BOT_TOKEN from the environment and warn about it.
-    client = WebClient(token=os.environ.pop("SLACK_BOT_TOKEN"), base_url=os.environ["SLACK_API_URL"])
-    app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"], process_before_response=True, client=client)
+    # client is given (and then refuses to start without a token).
+    app = App(signing_secret=signing_secret, process_before_response=True,
+              client=WebClient(token=token, base_url=api_url))
 
     @app.command(re.compile(".*"))
     def any_command(ack):
@@ -117,6 +114,16 @@ def serve_bare(port: int) -> None:
     def any_action(ack):
         ack()
 
+    return app
+
+
+def serve_bare(port: int) -> None:
+    """The bare app behind the same waitress setup the bot uses."""
+    import waitress
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    # popped so that Bolt does not also pick SLACK_BOT_TOKEN from the environment and warn
+    app = bare_app(os.environ.pop("SLACK_BOT_TOKEN"), os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"])
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
     waitress.create_server(handler, host="127.0.0.1", port=port, threads=THREADS, ident="bare-bolt").run()
 

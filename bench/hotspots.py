@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import fill as filler  # noqa: E402
-from bench.ack import BodyDriver, commands, median, percentile  # noqa: E402
+from bench.ack import BodyDriver, bare_app, commands, median, percentile  # noqa: E402
 from bot.local_slack import LocalSlack  # noqa: E402
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET  # noqa: E402
 from tests.driver import sign  # noqa: E402
@@ -101,20 +101,7 @@ def build_bot(database: Path, slack: LocalSlack):
 
 
 def build_bare(slack: LocalSlack):
-    from slack_bolt import App
-    from slack_sdk import WebClient
-
-    app = App(signing_secret=SIGNING_SECRET, process_before_response=True,
-              client=WebClient(token=BOT_TOKEN, base_url=slack.api_url))
-
-    @app.command(re.compile(".*"))
-    def any_command(ack):
-        ack(text="IWG Bot: /iwg help lists every command.", response_type="ephemeral")
-
-    @app.action(re.compile(".*"))
-    def any_action(ack):
-        ack()
-
+    app = bare_app(BOT_TOKEN, SIGNING_SECRET, slack.api_url)
     return app
 
 
