@@ -333,7 +333,7 @@ def run_load(targets: list[Target], command: Command, requests: int, concurrency
         try:
             for target, shares in turns:
                 barrier.wait()
-                conn, into = conns[target.name], samples[target.name]
+                conn = conns[target.name]
                 for _ in range(shares[index]):
                     body = command.body(rng, next(counter))
                     try:

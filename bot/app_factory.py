@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.logs import quiet_bolt
-from bot.render import error_reply
+from bot.render import SORRY, TRY_AGAIN, sorry_reply
 from bot.services import Services
 from handlers import register_all
 
@@ -64,10 +64,6 @@ def create_app(
     return app
 
 
-SORRY = "Something went wrong on my side and that did not complete."
-TRY_AGAIN = "Please try again in a moment; if it keeps happening, tell a coordinator."
-
-
 def _on_error(error: Exception, body: dict) -> BoltResponse:
     """A listener that raised: log the error (not the body) and answer in the form Slack
     takes for what was sent: a message for a command, the form itself for a submission."""
@@ -79,4 +75,4 @@ def _on_error(error: Exception, body: dict) -> BoltResponse:
         return BoltResponse(status=200, body={"response_action": "update", "view": view})
     if body.get("type") == "block_actions":
         return BoltResponse(status=200, body="")
-    return BoltResponse(status=200, body=error_reply(SORRY, hint=TRY_AGAIN).as_ack())
+    return BoltResponse(status=200, body=sorry_reply().as_ack())

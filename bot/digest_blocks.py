@@ -70,7 +70,7 @@ def home_view(requests: list[TARequest], request_total: int, meeting: Meeting | 
     blocks += _request_lines(requests[:10]) + _more(min(len(requests), 10), request_total, "`/ta list mine`")
     blocks.append(divider())
     if meeting:
-        lines, total = meeting_blocks.agenda_lines(items[:10])
+        lines = meeting_blocks.agenda_lines(items[:10])
         agenda = "\n".join(lines) if lines else "No agenda items yet."
         blocks.append(section(f"*Next meeting: {meeting.ref} {escape(meeting.title)}*\n{meeting_blocks.when(meeting)} · "
                               f"{meeting_blocks.where(meeting)}", accessory={

@@ -45,10 +45,9 @@ def schedule(meetings: list[Meeting], title: str, now: datetime, hint: str | Non
     return Reply(text=title, blocks=blocks)
 
 
-def agenda_lines(items: list[AgendaItem]) -> tuple[list[str], int]:
-    lines = [f"• *{i.ref}* {escape(truncate(i.text, 300))}" + (f" ({i.minutes} min)" if i.minutes else "")
-             + f" — {mention(i.proposer)}" for i in items]
-    return lines, sum(i.minutes or 0 for i in items)
+def agenda_lines(items: list[AgendaItem]) -> list[str]:
+    return [f"• *{i.ref}* {escape(truncate(i.text, 300))}" + (f" ({i.minutes} min)" if i.minutes else "")
+            + f" — {mention(i.proposer)}" for i in items]
 
 
 AGENDA_SHOWN = MAX_BLOCKS - 3  # items listed in /agenda; the rest are counted
@@ -60,7 +59,7 @@ def agenda(meeting: Meeting, items: list[AgendaItem], count: int, total: int, ep
     if not items:
         return Reply(text=f"Agenda for {meeting.ref}: no items yet",
                      blocks=[section(head), section("No items yet."), context(ADD_ITEM_HINT)], ephemeral=ephemeral)
-    lines, _ = agenda_lines(items[:AGENDA_SHOWN])
+    lines = agenda_lines(items[:AGENDA_SHOWN])
     blocks = [section(head), *[section(line) for line in lines]]
     more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
     blocks.append(context(f"{count} item{'s' if count != 1 else ''}, {total} min in all{more}. {ADD_ITEM_HINT}"))
@@ -86,7 +85,7 @@ def reminder(meeting: Meeting, items: list[AgendaItem], count: int, total: int, 
     soon = time_left(left)
     blocks = [header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
               section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
-    lines, _ = agenda_lines(items[:REMINDER_SHOWN])
+    lines = agenda_lines(items[:REMINDER_SHOWN])
     if lines:
         blocks += [section(chunk) for chunk in pack_lines(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
         more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.dates import NotADate, parse_moment
+from bot.dates import parse_moment
 from bot.errors import NotPermitted, UserError
 from bot.permissions import require_coordinator
 from bot.reminders import Reminders

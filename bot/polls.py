@@ -15,6 +15,8 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.dates import parse_moment
 from bot.errors import NotPermitted, UserError
+from bot.names import display_names
+from bot.poll_blocks import poll_message
 from bot.text import clean_text, echo
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
@@ -199,9 +201,6 @@ class Refresher:
 
 def update_message(polls: PollRepository, client, poll_id: int) -> None:
     """Render the poll as it stands in the database and put it in place of its message."""
-    from bot.names import display_names
-    from bot.poll_blocks import poll_message
-
     poll = polls.get(poll_id)
     if poll is None or poll.ts is None:
         return

@@ -84,6 +84,20 @@ class Reply:
         }
 
 
+SORRY = "Something went wrong on my side and that did not complete."
+TRY_AGAIN = "Please try again in a moment; if it keeps happening, tell a coordinator."
+
+
+def sorry_reply() -> Reply:
+    """What a member reads when the bot itself failed (the details go to the log)."""
+    return error_reply(SORRY, hint=TRY_AGAIN)
+
+
+def field_error(problem: str) -> str:
+    """A UserError's text as a modal field shows it: plain text (no mrkdwn), 150 characters."""
+    return truncate(unescape(problem).replace("*", "").replace("`", ""), 150)
+
+
 def pack_lines(lines: list[str], limit: int = SECTION_LIMIT - 100) -> list[str]:
     """Whole lines into sections of at most `limit` characters (never cut inside a line)."""
     sections: list[str] = []

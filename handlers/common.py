@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import UserError
-from bot.render import Reply, error_reply
+from bot.render import Reply, error_reply, sorry_reply
 
 log = logging.getLogger("iwg.handlers")
 
@@ -50,10 +50,7 @@ def slash_command(app: App, name: str, handle: Callable[[SlashCommand, WebClient
             reply = refusal.reply()
         except Exception:
             log.exception("%s failed", name)  # the traceback, never the request body
-            reply = error_reply(
-                "Something went wrong on my side and the command did not complete.",
-                hint="Please try again in a moment; if it keeps happening, tell a coordinator.",
-            )
+            reply = sorry_reply()
         if reply is None:
             ack()
         else:

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot import digest_blocks, ta_blocks
 from bot.errors import UserError
+from bot.render import field_error
 from bot.services import Services
 
 
@@ -44,7 +45,7 @@ def register(app: App, services: Services) -> None:
             services.meeting_service.propose(body["user"]["id"], text + (f" ({minutes} min)" if minutes else ""),
                                              meeting_id=int(view["private_metadata"]))
         except UserError as refusal:
-            ack(response_action="errors", errors={"item": refusal.problem.replace("`", "")[:150]})
+            ack(response_action="errors", errors={"item": field_error(refusal.problem)})
             return
         ack()
         user = body["user"]["id"]

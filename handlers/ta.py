@@ -15,7 +15,7 @@ from bot.countries import find_country
 from bot.dates import NotADate, parse_due_date
 from bot.errors import UserError
 from bot.exports import send_export
-from bot.render import Reply, escape, section, unescape
+from bot.render import Reply, escape, field_error, section
 from bot.services import Services
 from bot.strategies import find_strategy, parse_tags
 from bot.ta import KINDS, STATUS_USAGE, NewRequest
@@ -255,7 +255,7 @@ def interactions(app: App, services: Services) -> None:
                 raise UserError("That organisation is no longer listed; pick another.")
             services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead, only_new=True)
         except UserError as refusal:
-            ack(response_action="errors", errors={"organisation": _plain(refusal.problem)[:150]})
+            ack(response_action="errors", errors={"organisation": field_error(refusal.problem)})
             return
         ack()
 
@@ -268,7 +268,7 @@ def read_request_form(services: Services, values: dict) -> tuple[NewRequest | No
         try:
             return read(values.get(block, {}).get("value", {}))
         except UserError as problem:
-            errors[block] = _plain(problem.problem)[:150]
+            errors[block] = field_error(problem.problem)
             return None
 
     country = field("country", lambda v: find_country(v.get("value") or ""))
@@ -295,8 +295,3 @@ def _form_date(services: Services, value: str | None) -> date | None:
     if due < today:
         raise UserError("That date has passed; pick today or later.")
     return due
-
-
-def _plain(text: str) -> str:
-    """Error text for a form field, which shows plain text, not mrkdwn."""
-    return unescape(text).replace("*", "").replace("`", "")

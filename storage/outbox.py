@@ -92,7 +92,3 @@ class OutboxRepository:
         times = [datetime.fromisoformat(unclaimed)] if unclaimed else []
         times += [datetime.fromisoformat(claimed) + LEASE] if claimed else []
         return min(times, default=None)
-
-    def pending(self) -> int:
-        return self.storage.db.execute(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL").fetchone()[0]
