@@ -1,18 +1,18 @@
-"""One module per command family; each registers its listeners on the Bolt app."""
+"""One module per command family; each registers its handlers on the Router, which hands
+Bolt one listener per kind of request (see handlers/router.py)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.services import Services
+from handlers.router import Router
 
 
 def register_all(app: App, services: Services) -> None:
     from handlers import agenda, home, iwg, meetings, poll, ta
 
-    iwg.register(app, services)
-    ta.register(app, services)
-    meetings.register(app, services)
-    agenda.register(app, services)
-    poll.register(app, services)
-    home.register(app, services)
+    router = Router()
+    for family in (iwg, ta, meetings, agenda, poll, home):
+        family.register(router, services)
+    router.attach(app)

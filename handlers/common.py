@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable
 
 from pydantic import BaseModel
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import UserError
 from bot.render import Reply, error_reply, sorry_reply
+from handlers.router import Router
 
 log = logging.getLogger("iwg.handlers")
 
@@ -30,7 +30,7 @@ class SlashCommand(BaseModel):
     response_url: str = ""
 
 
-def slash_command(app: App, name: str, handle: Callable[[SlashCommand, WebClient], Reply | None]) -> None:
+def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebClient], Reply | None]) -> None:
     """Register `handle` for `name`; its Reply (or its UserError) becomes the ack's body,
     None an empty ack (when a modal opens instead).
 

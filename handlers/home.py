@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import digest_blocks, ta_blocks
 from bot.errors import UserError
 from bot.render import field_error
 from bot.services import Services
+from handlers.router import Router
 
 
-def register(app: App, services: Services) -> None:
+def register(app: Router, services: Services) -> None:
     @app.event("app_home_opened")
     def home_opened(event, client: WebClient):
         if event.get("tab", "home") != "home":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App
 
 from bot import ta_blocks
 from bot.errors import UserError
@@ -13,6 +12,7 @@ from bot.services import Services
 from bot.strategies import parse_tags
 from bot.text import clean_text, echo, parse_user, split_command
 from handlers import help
+from handlers.router import Router
 from handlers.common import SlashCommand, slash_command
 from storage import Coordinator, Removal
 from storage.coordinators import CONFIG
@@ -22,7 +22,7 @@ ORGS_USAGE = "`/iwg orgs`, `/iwg orgs add <name> [#strategy …]`, e.g. `/iwg or
 COORDINATORS_USAGE = "`/iwg coordinators`, `/iwg coordinators add @user`, `/iwg coordinators remove @user`"
 
 
-def register(app: App, services: Services) -> None:
+def register(app: Router, services: Services) -> None:
     slash_command(app, "/iwg", lambda cmd, client: iwg(services, cmd))
 
 

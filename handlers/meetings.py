@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import meeting_blocks
@@ -13,12 +12,13 @@ from bot.render import Reply, escape
 from bot.services import Services
 from bot.text import echo, require_ref, split_command
 from handlers import help
+from handlers.router import Router
 from handlers.common import SlashCommand, post_for, slash_command
 
 CANCEL_USAGE = "`/meetings cancel <id>`, e.g. `/meetings cancel M-3`"
 
 
-def register(app: App, services: Services) -> None:
+def register(app: Router, services: Services) -> None:
     slash_command(app, "/meetings", lambda cmd, client: meetings(services, cmd, client))
 
 

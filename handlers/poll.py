@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
@@ -17,13 +16,14 @@ from bot.render import Reply, error_reply
 from bot.services import Services
 from bot.text import require_ref, split_command
 from handlers import help
+from handlers.router import Router
 from handlers.common import SlashCommand, slash_command
 from storage.polls import Vote
 
 CLOSE_USAGE = "`/poll close <id>`, e.g. `/poll close P-5`"
 
 
-def register(app: App, services: Services) -> None:
+def register(app: Router, services: Services) -> None:
     slash_command(app, "/poll", lambda cmd, client: poll(services, cmd, client))
 
     @app.action(re.compile(rf"^{re.escape(poll_blocks.VOTE_PREFIX)}\d+$"))

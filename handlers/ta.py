@@ -6,7 +6,6 @@ import json
 import re
 from datetime import date
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import ta_blocks
@@ -21,6 +20,7 @@ from bot.strategies import find_strategy, parse_tags
 from bot.ta import KINDS, STATUS_USAGE, NewRequest
 from bot.text import clean_text, echo, parse_user, require_ref, split_command
 from handlers import help
+from handlers.router import Router
 from handlers.common import SlashCommand, slash_command
 from storage.organisations import Organisation
 from storage.ta_requests import OPEN_STATUSES, STATUSES, TAFilter
@@ -43,7 +43,7 @@ _DATE_SHAPED = re.compile(
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?)$", re.IGNORECASE)
 
 
-def register(app: App, services: Services) -> None:
+def register(app: Router, services: Services) -> None:
     slash_command(app, "/ta", lambda cmd, client: ta(services, cmd, client))
     interactions(app, services)
 
@@ -184,7 +184,7 @@ def _one_organisation(services: Services, name: str) -> Organisation:
 # --- buttons and forms -------------------------------------------------------------------
 
 
-def interactions(app: App, services: Services) -> None:
+def interactions(app: Router, services: Services) -> None:
     @app.action(ta_blocks.ASSIGN_BUTTON)
     def assign_button(ack, body, action, client: WebClient, respond):
         ack()
