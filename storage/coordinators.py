@@ -30,12 +30,15 @@ class CoordinatorRepository:
     def __init__(self, storage: Storage):
         self.storage = storage
 
-    def list(self) -> list[Coordinator]:
-        rows = self.storage.db["coordinators"].rows_where(order_by="added_at, user_id")
-        return [Coordinator(**row) for row in rows]
+    def list(self) -> tuple[Coordinator, ...]:
+        return self.storage.kept("coordinators", self._load)
+
+    def _load(self) -> tuple[Coordinator, ...]:
+        rows = self.storage.db.query("SELECT * FROM coordinators ORDER BY added_at, user_id")
+        return tuple(Coordinator(**row) for row in rows)
 
     def is_coordinator(self, user_id: str) -> bool:
-        return self.storage.db["coordinators"].count_where("user_id = ?", [user_id]) > 0
+        return any(c.user_id == user_id for c in self.list())
 
     def sync_config(self, user_ids: tuple[str, ...]) -> None:
         """Make the coordinators from IWG_COORDINATORS exactly those the setting lists now.
@@ -77,7 +80,7 @@ class CoordinatorRepository:
                 return Removal.NOT_A_COORDINATOR
             if row[0] == CONFIG:
                 return Removal.FROM_CONFIG
-            if db["coordinators"].count == 1:
+            if db.execute("SELECT count(*) FROM coordinators").fetchone()[0] == 1:
                 return Removal.LAST_ONE
             db.execute("DELETE FROM coordinators WHERE user_id = ?", [user_id])
             return Removal.REMOVED

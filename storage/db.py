@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -28,6 +29,7 @@ from storage.migrations import migrations
 BUSY_TIMEOUT_MS = 10_000
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -69,6 +71,7 @@ class Storage:
         # sleeping in SQLite's busy handler (1, 2, 5, 10… ms steps); other processes
         # still meet the busy timeout.
         self._writer = threading.Lock()
+        self._kept: dict[str, tuple[int, object]] = {}
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -120,6 +123,25 @@ class Storage:
             pending.append(callback)
         else:
             callback()
+
+    def kept(self, table: str, load: Callable[[], T]) -> T:
+        """`load()`'s answer, kept in memory until `table` changes, in any process.
+
+        For the small tables read on almost every request (organisations, coordinators):
+        migration m011's triggers count each table's changes in `versions`, so one indexed
+        read says whether the kept answer still holds. The version is read before the
+        load, so a change in between only costs a second load later. Never kept inside a
+        write transaction, which may yet roll back. Callers must not modify what they get.
+        """
+        db = self.db
+        version = db.execute("SELECT n FROM versions WHERE name = ?", [table]).fetchone()[0]
+        kept = self._kept.get(table)
+        if kept is not None and kept[0] == version:
+            return kept[1]  # type: ignore[return-value]
+        value = load()
+        if not db.conn.in_transaction:
+            self._kept[table] = (version, value)
+        return value
 
     def migrate(self) -> None:
         """Bring the schema up to date; two processes starting at once apply each step once."""

@@ -35,9 +35,12 @@ class OrganisationRepository:
     def __init__(self, storage: Storage):
         self.storage = storage
 
-    def list(self) -> list[Organisation]:
+    def list(self) -> tuple[Organisation, ...]:
+        return self.storage.kept("organisations", self._load)
+
+    def _load(self) -> tuple[Organisation, ...]:
         rows = self.storage.db.query("SELECT * FROM organisations ORDER BY name COLLATE NOCASE")
-        return [Organisation.from_row(row) for row in rows]
+        return tuple(Organisation.from_row(row) for row in rows)
 
     def get(self, organisation_id: int) -> Organisation | None:
         rows = list(self.storage.db.query("SELECT * FROM organisations WHERE id = ?", [organisation_id]))

@@ -24,6 +24,7 @@ class Poll(BaseModel):
     closes_at: datetime | None = None
     closed_at: datetime | None = None
     closed_by: str | None = None
+    voters: int = 0  # members with a vote in it (kept by migration m011's triggers)
 
     @property
     def ref(self) -> str:
@@ -104,10 +105,6 @@ class PollRepository:
                 "SELECT option, user_id FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, rowid", [poll_id]):
             result.setdefault(option, []).append(user_id)
         return result
-
-    def voter_count(self, poll_id: int) -> int:
-        return self.storage.db.execute(
-            "SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
 
     def close(self, poll_id: int, by: str) -> bool:
         """Close it; False if it was closed already (by someone else, or the scheduler)."""

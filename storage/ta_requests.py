@@ -133,10 +133,24 @@ class TARequestRepository:
             params.append(f"% {wanted.strategy} %")
         clause = " AND ".join(where)
         db = self.storage.db
-        total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
+        if wanted.involving or wanted.strategy:
+            total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
+        else:  # by status and country only: the counts migration m011 keeps
+            total = self._counted(wanted.statuses, wanted.country)
         rows = db.query(f"SELECT * FROM ta_requests WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
                         [*params, limit, offset])
         return [TARequest.from_row(row) for row in rows], total
+
+    def _counted(self, statuses: tuple[str, ...] | None, country: str | None) -> int:
+        where, params = ["1 = 1"], []
+        if statuses is not None:
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += statuses
+        if country:
+            where.append("country = ?")
+            params.append(country)
+        return self.storage.db.execute(f"SELECT coalesce(sum(n), 0) FROM ta_counts WHERE {' AND '.join(where)}",
+                                       params).fetchone()[0]
 
     def export_rows(self) -> list[dict]:
         """Every request with its organisation's name and its last status change, oldest first."""
@@ -170,7 +184,7 @@ class TADigestQueries:
 
     def open_by_status(self) -> dict[str, int]:
         rows = self.storage.db.execute(
-            f"SELECT status, count(*) FROM ta_requests WHERE status IN ({','.join('?' * len(OPEN_STATUSES))})"
+            f"SELECT status, sum(n) FROM ta_counts WHERE status IN ({','.join('?' * len(OPEN_STATUSES))})"
             " GROUP BY status", list(OPEN_STATUSES))
         return {status: 0 for status in OPEN_STATUSES} | dict(rows.fetchall())
 

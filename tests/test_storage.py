@@ -73,7 +73,7 @@ def test_coordinators_follow_the_setting_and_slack(storage):
     assert [c.user_id for c in repo.list()] == ["U0B", "U0C"]
     assert repo.remove("U0C") is Removal.REMOVED
     repo.sync_config(())
-    assert repo.list() == []
+    assert repo.list() == ()
 
 
 def test_the_last_coordinator_cannot_be_removed(storage):
@@ -102,3 +102,85 @@ def test_concurrent_writers_from_many_threads_all_land(tmp_dir):
     for t in threads:
         t.join()
     assert errors == [] and len(repo.list()) == 160
+
+
+# --- what migration m011's triggers keep --------------------------------------------------
+
+
+def test_request_counts_follow_every_insert_status_change_and_delete(storage):
+    from storage.ta_requests import TAFilter, TARequestRepository
+
+    repo = TARequestRepository(storage)
+    made = [repo.create(country=country, need="n", strategies=[], kind=None, due_date=None, requester="U1")
+            for country in ("KE", "KE", "UG", "KE")]
+    repo.set_status(made[0].id, "completed", "U1", None)
+    repo.assign(made[1].id, organisation_id=1, lead=None, status="assigned", actor="U1")
+    with storage.write() as db:
+        db.execute("UPDATE ta_requests SET country = 'TZ' WHERE id = ?", [made[3].id])
+        db.execute("DELETE FROM ta_events WHERE request_id = ?", [made[2].id])
+        db.execute("DELETE FROM ta_requests WHERE id = ?", [made[2].id])
+
+    def counted_and_searched(wanted: TAFilter) -> tuple[int, int]:
+        counted = repo.search(wanted, limit=1)[1]
+        where = " AND ".join(filter(None, [
+            wanted.statuses and f"status IN ({','.join(repr(s) for s in wanted.statuses)})",
+            wanted.country and f"country = '{wanted.country}'"])) or "1 = 1"
+        return counted, storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {where}").fetchone()[0]
+
+    for wanted in (TAFilter(), TAFilter(statuses=None), TAFilter(country="KE"),
+                   TAFilter(statuses=None, country="KE"), TAFilter(country="TZ"), TAFilter(country="UG"),
+                   TAFilter(statuses=("completed",))):
+        counted, scanned = counted_and_searched(wanted)
+        assert counted == scanned, wanted
+    assert counted_and_searched(TAFilter(statuses=None, country="KE")) == (2, 2)
+
+
+def test_voter_counts_follow_casting_moving_and_withdrawing(storage):
+    from storage.polls import PollRepository
+
+    polls = PollRepository(storage)
+    single = polls.add(question="q", options=["a", "b"], anonymous=False, multiple=False, hidden=False,
+                       author="U1", channel="C1", closes_at=None)
+    multiple = polls.add(question="q", options=["a", "b", "c"], anonymous=False, multiple=True, hidden=False,
+                         author="U1", channel="C1", closes_at=None)
+    for poll_id, user, option in [(single.id, "U1", 0), (single.id, "U2", 0), (single.id, "U1", 1),  # moved
+                                  (single.id, "U2", 0),  # withdrawn
+                                  (multiple.id, "U1", 0), (multiple.id, "U1", 1), (multiple.id, "U3", 2),
+                                  (multiple.id, "U1", 0)]:  # U1 keeps option 1
+        polls.vote(poll_id, user, option)
+
+    def distinct(poll_id: int) -> int:
+        return storage.db.execute("SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?",
+                                  [poll_id]).fetchone()[0]
+
+    assert polls.get(single.id).voters == distinct(single.id) == 1
+    assert polls.get(multiple.id).voters == distinct(multiple.id) == 2
+
+
+def test_kept_tables_are_read_again_after_a_change_from_another_process(tmp_dir):
+    from storage.organisations import OrganisationRepository
+
+    here, there = Storage(tmp_dir / "k.sqlite3"), Storage(tmp_dir / "k.sqlite3")
+    here.migrate()
+    mine, theirs = OrganisationRepository(here), OrganisationRepository(there)
+    before = mine.list()
+    assert mine.list() is before  # kept: not read again
+    theirs.save("Brand New Org", "BNO", ["parenting"])
+    assert "Brand New Org" in [o.name for o in mine.list()]
+    CoordinatorRepository(there).add("U0NEW", added_by="U0X")
+    assert CoordinatorRepository(here).is_coordinator("U0NEW")
+    here.close()
+    there.close()
+
+
+def test_a_rolled_back_change_is_never_kept(storage):
+    from storage.organisations import OrganisationRepository
+
+    organisations = OrganisationRepository(storage)
+    with pytest.raises(RuntimeError), storage.write() as db:
+        db.execute("INSERT INTO organisations (name, strategies, created_at, updated_at) VALUES ('Ghost', '', '', '')")
+        assert "Ghost" in [o.name for o in organisations.list()]  # seen inside its own transaction
+        raise RuntimeError("roll back")
+    organisations.save("Real", None, None)  # the version the ghost had, now for real
+    names = [o.name for o in organisations.list()]
+    assert "Real" in names and "Ghost" not in names
