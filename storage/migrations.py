@@ -286,12 +286,15 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
            WHEN NOT EXISTS (SELECT 1 FROM poll_votes WHERE poll_id = OLD.poll_id AND user_id = OLD.user_id)
            BEGIN UPDATE polls SET voters = voters - 1 WHERE id = OLD.poll_id; END""")
 
-    db.execute("CREATE TABLE ta_counts (status TEXT NOT NULL, country TEXT NOT NULL, n INTEGER NOT NULL,"
-               " PRIMARY KEY (status, country)) WITHOUT ROWID")
-    db.execute("INSERT INTO ta_counts SELECT status, country, count(*) FROM ta_requests GROUP BY status, country")
-    add = ("INSERT INTO ta_counts (status, country, n) VALUES (NEW.status, NEW.country, 1)"
-           " ON CONFLICT (status, country) DO UPDATE SET n = n + 1;")
-    remove = "UPDATE ta_counts SET n = n - 1 WHERE status = OLD.status AND country = OLD.country;"
+    # ta_counts: requests by status in each country, and in all countries under country '*'
+    db.execute("CREATE TABLE ta_counts (country TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
+               " PRIMARY KEY (country, status)) WITHOUT ROWID")
+    db.execute("INSERT INTO ta_counts SELECT country, status, count(*) FROM ta_requests GROUP BY country, status")
+    db.execute("INSERT INTO ta_counts SELECT '*', status, count(*) FROM ta_requests GROUP BY status")
+    add = " ".join(f"INSERT INTO ta_counts (country, status, n) VALUES ({country}, NEW.status, 1)"
+                   " ON CONFLICT (country, status) DO UPDATE SET n = n + 1;" for country in ("NEW.country", "'*'"))
+    remove = " ".join(f"UPDATE ta_counts SET n = n - 1 WHERE country = {country} AND status = OLD.status;"
+                      for country in ("OLD.country", "'*'"))
     db.execute(f"CREATE TRIGGER ta_counts_insert AFTER INSERT ON ta_requests BEGIN {add} END")
     db.execute(f"CREATE TRIGGER ta_counts_delete AFTER DELETE ON ta_requests BEGIN {remove} END")
     db.execute(f"""CREATE TRIGGER ta_counts_update AFTER UPDATE OF status, country ON ta_requests
@@ -305,3 +308,5 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
         for change in ("INSERT", "UPDATE", "DELETE"):
             db.execute(f"CREATE TRIGGER {table}_version_{change.lower()} AFTER {change} ON {table}"
                        f" BEGIN {bump} END")
+    # `/meetings <year>`
+    db.execute("CREATE INDEX meetings_date ON meetings (start_date)")

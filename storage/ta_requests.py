@@ -142,15 +142,11 @@ class TARequestRepository:
         return [TARequest.from_row(row) for row in rows], total
 
     def _counted(self, statuses: tuple[str, ...] | None, country: str | None) -> int:
-        where, params = ["1 = 1"], []
+        sql, params = "SELECT coalesce(sum(n), 0) FROM ta_counts WHERE country = ?", [country or "*"]
         if statuses is not None:
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
             params += statuses
-        if country:
-            where.append("country = ?")
-            params.append(country)
-        return self.storage.db.execute(f"SELECT coalesce(sum(n), 0) FROM ta_counts WHERE {' AND '.join(where)}",
-                                       params).fetchone()[0]
+        return self.storage.db.execute(sql, params).fetchone()[0]
 
     def export_rows(self) -> list[dict]:
         """Every request with its organisation's name and its last status change, oldest first."""
@@ -184,8 +180,8 @@ class TADigestQueries:
 
     def open_by_status(self) -> dict[str, int]:
         rows = self.storage.db.execute(
-            f"SELECT status, sum(n) FROM ta_counts WHERE status IN ({','.join('?' * len(OPEN_STATUSES))})"
-            " GROUP BY status", list(OPEN_STATUSES))
+            f"SELECT status, n FROM ta_counts WHERE country = '*' AND status IN ({','.join('?' * len(OPEN_STATUSES))})",
+            list(OPEN_STATUSES))
         return {status: 0 for status in OPEN_STATUSES} | dict(rows.fetchall())
 
     def stuck(self, unassigned_before: datetime, today: date, limit: int) -> tuple[list[TARequest], int]:
