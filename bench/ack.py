@@ -96,8 +96,11 @@ REMINDER_TITLE = re.compile(r"Bench reminder (\d{5})")
 # --- the baseline server (runs in its own process) -------------------------------------
 
 
-def bare_app(token: str, signing_secret: str, api_url: str):
-    """Bolt and nothing else of the bot's: a catch-all command and action that ack a line."""
+def bare_app(token: str, signing_secret: str, api_url: str, work: Callable[[], str] | None = None):
+    """Bolt and nothing else of the bot's: a catch-all command and action that ack a line.
+
+    `work`, for the floor apps (--floor), runs in the command listener before the ack and
+    says what the ack's line is."""
     from slack_bolt import App
     from slack_sdk import WebClient
 
@@ -108,7 +111,8 @@ def bare_app(token: str, signing_secret: str, api_url: str):
 
     @app.command(re.compile(".*"))
     def any_command(ack):
-        ack(text="IWG Bot: /iwg help lists every command.", response_type="ephemeral")
+        line = work() if work else "IWG Bot: /iwg help lists every command."
+        ack(text=line, response_type="ephemeral")
 
     @app.action(re.compile(".*"))
     def any_action(ack):
@@ -117,13 +121,48 @@ def bare_app(token: str, signing_secret: str, api_url: str):
     return app
 
 
+FLOOR_ROWS = 15  # a page of /ta list
+
+
+def floor_work(kind: str, database: str) -> Callable[[], str]:
+    """The least SQLite work a command that reads or writes can do, on the bot's database
+    file with the bot's connection settings: `read`, a page of TA requests (fetched, not
+    rendered); `write`, one row inserted and committed (the durability rule: committed
+    before the ack). What it costs above the bare app is a floor under any such command."""
+    local = threading.local()
+
+    def conn() -> sqlite3.Connection:
+        if not hasattr(local, "conn"):
+            local.conn = sqlite3.connect(database, timeout=10, isolation_level=None)
+            local.conn.execute("PRAGMA journal_mode = WAL")
+            local.conn.execute("PRAGMA synchronous = NORMAL")
+            local.conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, at REAL)")
+        return local.conn
+
+    def read() -> str:
+        rows = conn().execute("SELECT * FROM ta_requests ORDER BY id DESC LIMIT ?", [FLOOR_ROWS]).fetchall()
+        return f"{len(rows)} requests read"
+
+    def write() -> str:
+        db = conn()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO bench_floor (at) VALUES (?)", [time.time()])
+        db.execute("COMMIT")
+        return "one row written"
+
+    return {"read": read, "write": write}[kind]
+
+
 def serve_bare(port: int) -> None:
-    """The bare app behind the same waitress setup the bot uses."""
+    """The bare app (or, with BENCH_FLOOR set, a floor app) behind the waitress setup the bot uses."""
     import waitress
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+    floor = os.environ.get("BENCH_FLOOR")
+    work = floor_work(floor, os.environ["IWG_DATABASE"]) if floor else None
     # popped so that Bolt does not also pick SLACK_BOT_TOKEN from the environment and warn
-    app = bare_app(os.environ.pop("SLACK_BOT_TOKEN"), os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"])
+    app = bare_app(os.environ.pop("SLACK_BOT_TOKEN"), os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"],
+                   work)
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
     waitress.create_server(handler, host="127.0.0.1", port=port, threads=THREADS, ident="bare-bolt").run()
 
@@ -195,6 +234,16 @@ class Target:
             if key in ("VmRSS", "VmHWM"):
                 found[key] = int(value.split()[0])
         return found
+
+    def cpu_seconds(self) -> float:
+        """CPU time of all the process's threads so far (nanoseconds in /proc/PID/task/*/schedstat)."""
+        total = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):  # a thread that ended while being read
+                pass
+        return total / 1e9
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -289,6 +338,7 @@ class Samples:
     latencies: list[float] = field(default_factory=list)  # seconds
     failures: list[str] = field(default_factory=list)
     busy: float = 0.0  # wall seconds of the turns spent on this target
+    cpu: float = 0.0  # CPU seconds the target's process used during the run
 
 
 def post_once(conn: http.client.HTTPConnection, body: str) -> tuple[float, int, bytes]:
@@ -352,6 +402,7 @@ def run_load(targets: list[Target], command: Command, requests: int, concurrency
                 conn.close()
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
+    cpu_before = {t.name: t.cpu_seconds() for t in targets}
     for thread in threads:
         thread.start()
     try:
@@ -367,6 +418,8 @@ def run_load(targets: list[Target], command: Command, requests: int, concurrency
         pass
     for thread in threads:
         thread.join()
+    for t in targets:  # the whole run's CPU: work a target left for after its acks is its own
+        samples[t.name].cpu = t.cpu_seconds() - cpu_before[t.name]
     if errors:
         raise errors[0]
     for name, answered in answers.items():
@@ -477,12 +530,13 @@ class Row:
     bot: Samples
     bare: Samples
 
-    def stats(self, which: str) -> tuple[float, float, float]:
-        """(median ms, p99 ms, req/s while it had the turn)."""
+    def stats(self, which: str) -> tuple[float, float, float, float]:
+        """(median ms, p99 ms, req/s while it had the turn, CPU ms per request)."""
         samples = getattr(self, which)
         ms = sorted(x * 1000 for x in samples.latencies)
         rate = len(samples.latencies) / samples.busy if samples.busy else float("nan")
-        return median(ms), percentile(ms, 99), rate
+        cpu = samples.cpu * 1000 / len(samples.latencies) if samples.latencies else float("nan")
+        return median(ms), percentile(ms, 99), rate, cpu
 
     @property
     def ratio(self) -> float:
@@ -490,16 +544,17 @@ class Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"\n{'command':<34}{'conc':>5} |{'bot med':>8}{'p99':>8}{'req/s':>7} |{'bare med':>9}{'p99':>8}"
-          f"{'req/s':>7} |{'ratio':>6}{'fail':>5}")
-    print("-" * 101)
+    print(f"\n{'command':<34}{'conc':>5} |{'bot med':>8}{'p99':>8}{'req/s':>7}{'cpu':>6} |{'bare med':>9}{'p99':>8}"
+          f"{'req/s':>7}{'cpu':>6} |{'ratio':>6}{'fail':>5}")
+    print("-" * 113)
     for row in rows:
-        bm, bp, bt = row.stats("bot")
-        am, ap, at = row.stats("bare")
+        bm, bp, bt, bc = row.stats("bot")
+        am, ap, at, ac = row.stats("bare")
         failed = len(row.bot.failures) + len(row.bare.failures)
-        print(f"{row.command:<34}{row.concurrency:>5} |{bm:>8.2f}{bp:>8.2f}{bt:>7.0f} |{am:>9.2f}{ap:>8.2f}{at:>7.0f}"
-              f" |{row.ratio:>6.2f}{failed:>5}")
-    print("latency in ms (median, p99 nearest rank); req/s = answered requests / wall time of the target's turns")
+        print(f"{row.command:<34}{row.concurrency:>5} |{bm:>8.2f}{bp:>8.2f}{bt:>7.0f}{bc:>6.2f} |{am:>9.2f}{ap:>8.2f}"
+              f"{at:>7.0f}{ac:>6.2f} |{row.ratio:>6.2f}{failed:>5}")
+    print("latency in ms (median, p99 nearest rank); req/s = answered requests / wall time of the target's turns;\n"
+          "cpu = the server process's CPU ms per answered request (all its threads, after-ack work included)")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -535,6 +590,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bot-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra environment variable for the bot only (repeatable), to try a change")
     parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep the database and logs there")
+    parser.add_argument("--floor", choices=("read", "write"), help="time, in the bot's place, a bare app that "
+                        f"also reads a page ({FLOOR_ROWS} rows) of TA requests, or writes and commits one row: "
+                        "the least any command that reads or writes SQLite costs")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     try:
@@ -599,8 +657,14 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
                             IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL=BENCH_CHANNEL,
                             IWG_REMINDERS="1m" if args.reminders else "7d,1d,1h")
         bot_env.update(pair.split("=", 1) for pair in args.bot_env)
-        targets.append(start("bot", [str(ROOT / "app.py")], bot_env, cwd))
-        startup = targets[0].wait_ready("/healthz", want_200=True)
+        if args.floor:  # in the bot's place: see floor_work
+            print(f"the 'bot' columns are the {args.floor} floor app, not the bot", flush=True)
+            floor_port = free_port()
+            bot_env.update(PORT=str(floor_port), BENCH_FLOOR=args.floor)
+            targets.append(start("bot", [str(Path(__file__).resolve()), "--serve-bare", str(floor_port)], bot_env, cwd))
+        else:
+            targets.append(start("bot", [str(ROOT / "app.py")], bot_env, cwd))
+        startup = targets[0].wait_ready(EVENTS_PATH if args.floor else "/healthz", want_200=not args.floor)
         print(f"start-up: {startup:.2f}s from spawn to /healthz 200", flush=True)
         memory["after start"] = targets[0].memory_kb()
         bare_port = free_port()

@@ -183,8 +183,8 @@ class Console:
             self.courier.wait_idle(timeout=5)
 
     def _show_response(self, command: str, status: int, body: str) -> None:
-        if status == 404:
-            print(f"{command} is not a command of this bot; /iwg help lists them.", file=self.out)
+        if status == 404:  # Bolt has no listener for it (the router answers every command)
+            print(f"{command}: the bot has nothing listening for that; /iwg help lists the commands.", file=self.out)
             return
         if status != 200:
             print(f"(the bot answered HTTP {status})", file=self.out)

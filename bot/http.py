@@ -14,10 +14,13 @@ from storage import Storage
 log = logging.getLogger("iwg.http")
 
 EVENTS_PATH = "/slack/events"
-# The handlers are short and CPU-bound (Web API calls run after the ack), so more threads
-# only contend for the GIL: bench/ack.py measured p99 at concurrency 8 best with 1-2 threads.
-# Two keep an ack moving while another waits on a second process's write lock.
-THREADS = 2
+# One worker thread. The handlers are short and CPU-bound (Web API calls run after the ack,
+# on other threads), and Python runs one thread at a time: a second worker only adds GIL
+# handoffs, one each time sqlite3 steps a row (it lets go of the GIL there). bench/ack.py
+# measured, at concurrency 8, the bot's CPU per `/agenda` at 1.67 ms with two workers and
+# 0.98 ms with one, and p99 17.7 ms against 10.9 ms. What one worker gives up: while it
+# waits on another process's write lock (the busy timeout), the next requests wait too.
+THREADS = 1
 
 
 def wsgi_app(app: App, storage: Storage):

@@ -310,3 +310,5 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
                        f" BEGIN {bump} END")
     # `/meetings <year>`
     db.execute("CREATE INDEX meetings_date ON meetings (start_date)")
+    # `/agenda`'s count and minutes from the index alone
+    db.execute("CREATE INDEX agenda_items_totals ON agenda_items (meeting_id, removed_at, minutes)")

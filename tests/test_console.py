@@ -44,7 +44,7 @@ def test_the_console_user_coordinates_and_can_act_as_a_member(tmp_dir):
     assert "You are now @U0BOB." in out
     assert "Only coordinators can add coordinators." in out
     assert "*Coordinators* (2)" in out
-    assert "/unknown is not a command of this bot" in out
+    assert "`/unknown` is not a command of mine; `/iwg help` lists them." in out
     assert "IWG BOT" not in out
 
 

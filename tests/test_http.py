@@ -154,3 +154,24 @@ def test_logs_say_what_runs(bot):
     logs = process.logs()
     assert "HTTP mode: POST /slack/events and GET /healthz on port" in logs
     assert "will be unused" not in logs and "WARNING" not in logs
+
+
+def test_commands_buttons_and_forms_nobody_handles_get_an_answer_not_an_error(bot, standin):
+    driver, _ = bot
+    message = valid_ephemeral(driver.command("/unknown", "hi"))
+    assert "`/unknown` is not a command of mine; `/iwg help` lists them." in str(message)
+    calls_before = len(standin.calls)
+    assert driver.click("some_old_button", "1", user_id="U0MEMBER").status == 200
+    assert driver.submit({"type": "modal", "callback_id": "some_old_form", "private_metadata": ""}, {}, user_id="U0MEMBER").status == 200
+    assert len(standin.calls) == calls_before  # acknowledged; nothing posted, nothing changed
+
+
+def test_the_router_refuses_two_handlers_for_one_name():
+    import pytest
+
+    from handlers.router import Router
+
+    router = Router()
+    router.command("/ta")(lambda ack: None)
+    with pytest.raises(ValueError, match="/ta"):
+        router.command("/ta")(lambda ack: None)
