@@ -30,6 +30,7 @@ class NoticeSender:
     def __init__(self, services: "Services", client: WebClient):
         self.services = services
         self.client = client
+        self._dm_channels: dict[str, str] = {}  # member -> their DM channel with the bot
 
     def __call__(self, notice: Notice) -> tuple[str | None, str | None]:
         if notice.kind == REMIND:
@@ -87,7 +88,21 @@ class NoticeSender:
         return self.direct_message(notice.recipient, reply)
 
     def direct_message(self, user_id: str, reply: Reply) -> tuple[str, str]:
-        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        """Into the member's DM with the bot. That channel's ID does not change, so it is
+        opened once per member and process rather than before every message (a second Web
+        API call each time); should Slack no longer know it, it is opened again."""
+        channel = self._dm_channels.get(user_id)
+        if channel is not None:
+            try:
+                return self._post(channel, reply)
+            except SlackApiError as error:
+                if error.response.get("error") != "channel_not_found":
+                    raise
+                del self._dm_channels[user_id]
+        channel = self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"]["id"]
+        return self._post(channel, reply)
+
+    def _post(self, channel: str, reply: Reply) -> tuple[str, str]:
         response = self.client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
         return response["channel"], response["ts"]
 

@@ -301,3 +301,20 @@ def test_a_short_name_of_another_organisation_is_refused(bot):
     added = valid_ephemeral(driver.command("/iwg", "orgs add <https://x.org|Org>", user_id=COORDINATOR))
     assert rows(process, "SELECT name, short_name FROM organisations WHERE name LIKE 'Org%'") == [("Org (https://x.org)", None)]
     assert "<https" not in added["text"]
+
+
+def test_a_members_dm_is_opened_once_and_again_when_slack_forgot_it(bot, standin):
+    driver, _ = bot
+    for n in range(3):
+        log_request(driver, f"Kenya: need number {n}")
+    standin.wait_for(lambda: len(standin.dms_to(COORDINATOR)) >= 3, what="three announcements")
+    opened = [c for c in standin.calls_to("conversations.open") if c.args.get("users") == COORDINATOR]
+    assert len(opened) == 1
+
+    standin.fail_next["chat.postMessage"] = "channel_not_found"  # e.g. the DM was closed for good
+    log_request(driver, "Kenya: need number 3")
+    # three delivered, the refused one (recorded too), and the one after opening the DM again
+    standin.wait_for(lambda: len(standin.dms_to(COORDINATOR)) >= 5, what="the fourth announcement")
+    assert "need number 3" in blocks_text(standin.dms_to(COORDINATOR)[-1])
+    opened = [c for c in standin.calls_to("conversations.open") if c.args.get("users") == COORDINATOR]
+    assert len(opened) == 2
