@@ -73,12 +73,14 @@ def result_message(poll: Poll, votes: dict[int, list[str]]) -> Reply:
     return Reply(text=f"Poll {poll.ref} closed: {escape(poll.question)}", blocks=[section(text)], ephemeral=False)
 
 
-def open_polls(polls: list[Poll], voters: dict[int, int]) -> Reply:
+def open_polls(polls: list[Poll], total: int) -> Reply:
+    """The newest open polls; `total` says how many are open in all."""
     if not polls:
         return Reply.of("No polls are open.")
-    lines = [f"• *{p.ref}* {escape(truncate(p.question, 150))} in <#{p.channel}> · {voters.get(p.id, 0)} voters"
+    lines = [f"• *{p.ref}* {escape(truncate(p.question, 150))} in <#{p.channel}> · {p.voters} voters"
              + (f" · closes {date_token(p.closes_at, '{date_short_pretty} {time}')}" if p.closes_at else "")
              for p in polls]
-    blocks = [section(chunk) for chunk in pack_lines(["*Open polls*", *lines])]
+    title = f"*Open polls* ({total})" + (f", the newest {len(polls)}:" if total > len(polls) else "")
+    blocks = [section(chunk) for chunk in pack_lines([title, *lines])]
     blocks.append(context("`/poll close <id>` closes one (its author, coordinators)."))
-    return Reply(text=f"{len(polls)} open polls", blocks=blocks)
+    return Reply(text=f"{total} open polls", blocks=blocks)

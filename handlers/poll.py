@@ -58,8 +58,7 @@ def poll(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | No
     if sub in ("", "help"):
         return help.family_help(BY_COMMAND["/poll"])
     if sub == "list":
-        polls = services.polls.open_polls()
-        return poll_blocks.open_polls(polls, {p.id: p.voters for p in polls})
+        return poll_blocks.open_polls(services.polls.open_polls(), services.polls.open_count())
     if sub == "close":
         closed = services.poll_service.close(cmd.user_id, require_ref(rest, "P", "a poll", CLOSE_USAGE))
         return Reply.of(f"Closed {closed.ref}; the result is being posted.", ":checkered_flag:")

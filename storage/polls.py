@@ -118,6 +118,11 @@ class PollRepository:
                                      " ORDER BY id DESC LIMIT ?", [limit])
         return [Poll.from_row(row) for row in rows]
 
+    def open_count(self) -> int:
+        """Open polls whose message is posted: those open_polls() lists."""
+        return self.storage.db.execute(
+            "SELECT count(*) FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL").fetchone()[0]
+
     def closing(self) -> list[Poll]:
         """Open polls the scheduler must close."""
         rows = self.storage.db.query("SELECT * FROM polls WHERE closed_at IS NULL AND closes_at IS NOT NULL")

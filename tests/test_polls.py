@@ -169,3 +169,29 @@ def test_clicks_that_are_not_our_buttons_change_nothing(bot, standin):
     for value in ("1:7", "1:-1", "x", "1", "1:2:3", "999:0"):
         assert driver.click("poll_vote:0", value, "U0ODD", channel_id=CHANNEL).status == 200
     assert rows(process, "SELECT count(*) FROM poll_votes") == [(0,)]
+
+
+def test_the_list_shows_each_open_polls_voters_and_how_many_are_open(bot, standin):
+    driver, process = bot
+    assert "No polls are open." in valid_ephemeral(driver.command("/poll", "list"))["text"]
+    first, _ = post_poll(driver, standin, '"Venue?" "Nairobi" "Lima" multiple')
+    post_poll(driver, standin, '"<!channel> Date?" "May" "June"')
+    for user, option in [("U0A", 0), ("U0A", 1), ("U0B", 0), ("U0C", 1), ("U0C", 1)]:  # U0C withdraws
+        click(driver, first, option, user)
+    standin.wait_for(lambda: rows(process, "SELECT count(*) FROM poll_votes") == [(3,)], what="the votes")
+    listed = valid_ephemeral(driver.command("/poll", "list"))
+    text = json.dumps(listed["blocks"])
+    assert listed["text"] == "2 open polls" and "*Open polls* (2)" in text
+    assert "*P-1* Venue? in <#C0ASK> \\u00b7 2 voters" in text and "*P-2* @channel Date?" in text
+    assert "<!channel>" not in text  # what was typed as a ping stays plain text
+
+
+def test_a_list_cut_short_says_how_many_are_open():
+    from bot.poll_blocks import open_polls
+    from storage.polls import Poll
+
+    polls = [Poll(id=n, question=f"Q{n}", options=["a", "b"], author="U0A", channel=CHANNEL, voters=n)
+             for n in range(3, 0, -1)]
+    reply = open_polls(polls, total=45)
+    assert reply.text == "45 open polls"
+    assert reply.blocks[0]["text"]["text"].startswith("*Open polls* (45), the newest 3:\n• *P-3* Q3")
