@@ -338,7 +338,7 @@ class Samples:
     latencies: list[float] = field(default_factory=list)  # seconds
     failures: list[str] = field(default_factory=list)
     busy: float = 0.0  # wall seconds of the turns spent on this target
-    cpu: float = 0.0  # CPU seconds the target's process used during the run
+    cpu: float = 0.0  # CPU seconds the target's process used for the run (see run_load's caller)
 
 
 def post_once(conn: http.client.HTTPConnection, body: str) -> tuple[float, int, bytes]:
@@ -402,7 +402,8 @@ def run_load(targets: list[Target], command: Command, requests: int, concurrency
                 conn.close()
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
-    cpu_before = {t.name: t.cpu_seconds() for t in targets}
+    for t in targets:  # the caller takes the CPU reading again once the work left after the acks is done
+        samples[t.name].cpu = t.cpu_seconds()
     for thread in threads:
         thread.start()
     try:
@@ -418,8 +419,6 @@ def run_load(targets: list[Target], command: Command, requests: int, concurrency
         pass
     for thread in threads:
         thread.join()
-    for t in targets:  # the whole run's CPU: work a target left for after its acks is its own
-        samples[t.name].cpu = t.cpu_seconds() - cpu_before[t.name]
     if errors:
         raise errors[0]
     for name, answered in answers.items():
@@ -590,9 +589,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bot-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra environment variable for the bot only (repeatable), to try a change")
     parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep the database and logs there")
-    parser.add_argument("--floor", choices=("read", "write"), help="time, in the bot's place, a bare app that "
-                        f"also reads a page ({FLOOR_ROWS} rows) of TA requests, or writes and commits one row: "
-                        "the least any command that reads or writes SQLite costs")
+    parser.add_argument("--floor", choices=("read", "write"), help="time, in the bot's place, a bare app whose "
+                        f"command listener also reads a page ({FLOOR_ROWS} rows) of TA requests, or writes and commits "
+                        "one row (in a table of its own, bench_floor): the least any command that reads or writes "
+                        "SQLite costs (clicks get no such work)")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     try:
@@ -602,7 +602,9 @@ def parse_args() -> argparse.Namespace:
     if args.requests < 1 or min(args.concurrency) < 1:
         parser.error("--requests and --concurrency must be at least 1")
     if args.reminders is None:
-        args.reminders = 0 if args.empty else 10_000
+        args.reminders = 0 if args.empty or args.floor else 10_000
+    if args.floor and args.reminders:
+        parser.error("--floor times a bare app, which sends no reminders: leave out --reminders")
     return args
 
 
@@ -665,7 +667,7 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
         else:
             targets.append(start("bot", [str(ROOT / "app.py")], bot_env, cwd))
         startup = targets[0].wait_ready(EVENTS_PATH if args.floor else "/healthz", want_200=not args.floor)
-        print(f"start-up: {startup:.2f}s from spawn to /healthz 200", flush=True)
+        print(f"start-up: {startup:.2f}s from spawn to {'an answer' if args.floor else '/healthz 200'}", flush=True)
         memory["after start"] = targets[0].memory_kb()
         bare_port = free_port()
         targets.append(start("bare", [str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
@@ -693,12 +695,15 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
                 top = max(args.concurrency)
                 run_load(targets, command, args.warmup, top, 1 if top == 1 else args.per_turn, deadline, counter,
                          seed=0)
+                settle(database, slack)
             for concurrency in args.concurrency:
                 per_turn = 1 if concurrency == 1 else args.per_turn
                 samples = run_load(targets, command, args.requests, concurrency, per_turn, deadline, counter,
                                    seed=concurrency)
-                rows.append(Row(command.name, concurrency, samples["bot"], samples["bare"]))
                 settle(database, slack)
+                for target in targets:  # the run's CPU, with the work it left for after the acks
+                    samples[target.name].cpu = target.cpu_seconds() - samples[target.name].cpu
+                rows.append(Row(command.name, concurrency, samples["bot"], samples["bare"]))
         memory["after load"] = targets[0].memory_kb()
     except TimeoutError as error:
         timed_out = str(error)

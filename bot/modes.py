@@ -55,7 +55,6 @@ def open_services(settings: Settings, scheduler: BaseScheduler, extra_coordinato
     except sqlite3.Error as error:
         _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
     services = Services.build(settings, storage, scheduler)
-    services.later(warm_up, "warming up the date parser")
     services.coordinators.sync_config(settings.coordinators + extra_coordinators)
     if not services.coordinators.list():
         log.warning("No coordinators: set IWG_COORDINATORS to the Slack member IDs of the first ones")
@@ -63,18 +62,21 @@ def open_services(settings: Settings, scheduler: BaseScheduler, extra_coordinato
 
 
 def warm_up() -> None:
-    """dateparser loads its English data on first use (~150 ms): not on a member's time.
-
-    Then everything loaded so far (libraries, country data, dateparser's tables) is moved
-    out of the garbage collector's sight with gc.freeze(): it lives as long as the process,
-    and a full collection would otherwise walk all of it (~17 ms) in the middle of an ack.
-    """
+    """dateparser loads its English data on first use (~150 ms): not on a member's time."""
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
     from bot.dates import parse_due_date
 
     parse_due_date("tomorrow", ZoneInfo("UTC"), datetime.now(timezone.utc))
+
+
+def ready_to_serve() -> None:
+    """The last step before the first request: warm up, then move everything loaded so far
+    (libraries, country data, dateparser's tables, the app) out of the garbage collector's
+    sight with gc.freeze(). It lives as long as the process, and a full collection would
+    otherwise walk all of it (~17 ms) in the middle of an ack."""
+    warm_up()
     gc.collect()
     gc.freeze()
 
@@ -96,8 +98,10 @@ def run_http(services: Services) -> None:
 
     app = _build_app(services)
     courier = start_courier(services, app.client)
+    server = make_server(app, services.storage, services.settings.port)
+    ready_to_serve()
     try:
-        make_server(app, services.storage, services.settings.port).run()
+        server.run()
     finally:
         courier.stop()
 
@@ -107,6 +111,7 @@ def run_socket(services: Services) -> None:
 
     app = _build_app(services)
     courier = start_courier(services, app.client)
+    ready_to_serve()
     log.info("Socket Mode: connecting to Slack")
     try:
         SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
@@ -124,6 +129,7 @@ def run_console(services: Services) -> None:
         print(f"IWG Bot console on {services.settings.database}: you are @{console.USER}, a coordinator.\n"
               "Type /iwg help, help for the console's own commands, or quit.\n")
     courier = start_courier(services, client)
+    services.later(warm_up, "warming up the date parser")
     try:
         console.Console(app, secret, slack, courier, services.wait_for_later).run(console.input_lines())
     finally:

@@ -108,7 +108,7 @@ class Router:
     def _action_handler(self, action_id: str) -> Handler | None:
         handler = self.actions.get(action_id)
         if handler is None:
-            handler = next((h for pattern, h in self.action_patterns if pattern.fullmatch(action_id)), None)
+            handler = next((h for pattern, h in self.action_patterns if pattern.search(action_id)), None)  # as Bolt
         return handler
 
 

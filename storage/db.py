@@ -132,6 +132,8 @@ class Storage:
         read says whether the kept answer still holds. The version is read before the
         load, so a change in between only costs a second load later. Never kept inside a
         write transaction, which may yet roll back. Callers must not modify what they get.
+        (Restoring an older copy of the file under a running bot could bring back a version
+        number it has kept: restart the bot after a restore.)
         """
         db = self.db
         version = db.execute("SELECT n FROM versions WHERE name = ?", [table]).fetchone()[0]

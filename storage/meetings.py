@@ -69,8 +69,8 @@ class MeetingRepository:
 
     def of_year(self, year: int) -> list[Meeting]:
         rows = self.storage.db.query(
-            "SELECT * FROM meetings WHERE start_date >= ? AND start_date < ? ORDER BY starts_at",
-            [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"])
+            "SELECT * FROM meetings WHERE start_date BETWEEN ? AND ? ORDER BY starts_at",
+            [f"{year:04d}-01-01", f"{year:04d}-12-31"])
         return [Meeting(**row) for row in rows]
 
     def latest_year(self) -> int | None:
