@@ -734,6 +734,12 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
                   f"posted at {len(late) / max(1e-9, reminders.arrivals[-1] - reminders.arrivals[0]):.0f}/s "
                   f"(first to last arrival {reminders.arrivals[-1] - reminders.arrivals[0]:.1f}s)")
 
+    low = min(args.concurrency)
+    added = sorted((r.stats("bot")[0] - r.stats("bare")[0], r.command) for r in rows if r.concurrency == low)
+    if added:
+        print(f"added by the bot at concurrency {low} (median bot - bare, ms): at most {added[-1][0]:.2f} "
+              f"({added[-1][1]}), half of the commands under {added[len(added) // 2][0]:.2f}")
+
     # --- targets
     checks: list[tuple[bool, str]] = []
     top = max(args.concurrency)
