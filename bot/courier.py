@@ -39,9 +39,10 @@ Deliver = Callable[[Notice], tuple[str | None, str | None]]
 class Courier:
     """One background thread that drains the outbox, oldest notice first."""
 
-    def __init__(self, outbox: OutboxRepository, deliver: Deliver):
+    def __init__(self, outbox: OutboxRepository, deliver: Deliver, give_way: Callable[[], None] = lambda: None):
         self.outbox = outbox
         self.deliver = deliver
+        self.give_way = give_way  # before each notice: acks first (bot/traffic.py)
         self._stop = threading.Event()
         self._sending = threading.Lock()  # held while a notice is in flight, or by hold()
         self._thread = threading.Thread(target=self._run, name="iwg-courier", daemon=True)
@@ -85,6 +86,7 @@ class Courier:
         """Send every notice that is due now; how many were settled."""
         settled = 0
         while not self._stop.is_set():
+            self.give_way()
             with self._sending:
                 notice = self.outbox.claim_due()
                 if notice is None:

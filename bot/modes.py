@@ -90,7 +90,7 @@ def _build_app(services: Services, **kwargs):
 
 def start_courier(services: Services, client: WebClient) -> Courier:
     """Deliver the notices left over from the last run, then every new one."""
-    return Courier(services.outbox, NoticeSender(services, client)).start()
+    return Courier(services.outbox, NoticeSender(services, client), services.traffic.give_way).start()
 
 
 def run_http(services: Services) -> None:

@@ -167,8 +167,9 @@ class Refresher:
     meanwhile, one more follows, rendered from the database as it is then.
     """
 
-    def __init__(self, later: Callable[[Callable[[], None], str], None]):
+    def __init__(self, later: Callable[[Callable[[], None], str], None], give_way: Callable[[], None] = lambda: None):
         self.later = later
+        self.give_way = give_way  # before each update: acks first (bot/traffic.py)
         self._lock = threading.Lock()
         self._state: dict[int, str] = {}  # poll id -> "running" or "again"
         self._work: dict[int, Callable[[], None]] = {}
@@ -185,6 +186,7 @@ class Refresher:
 
     def _run(self, poll_id: int) -> None:
         while True:
+            self.give_way()
             with self._lock:
                 update = self._work[poll_id]
             try:

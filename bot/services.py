@@ -16,6 +16,7 @@ from bot.permissions import require_coordinator
 from bot.polls import PollService, Refresher
 from bot.reminders import Reminders
 from bot.ta import TAService
+from bot.traffic import Traffic
 from storage.agenda import AgendaRepository
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
@@ -52,10 +53,12 @@ class Services:
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="iwg-later"))
     _pending: set[Future] = field(default_factory=set)
+    # requests being answered; the courier and the poll refresher give way to them
+    traffic: Traffic = field(default_factory=Traffic)
     poll_refresher: Refresher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.poll_refresher = Refresher(self.later)
+        self.poll_refresher = Refresher(self.later, self.traffic.give_way)
 
     @classmethod
     def build(cls, settings: Settings, storage: Storage, scheduler: BaseScheduler) -> "Services":

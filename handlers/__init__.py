@@ -12,7 +12,7 @@ from handlers.router import Router
 def register_all(app: App, services: Services) -> None:
     from handlers import agenda, home, iwg, meetings, poll, ta
 
-    router = Router()
+    router = Router(services.traffic)
     for family in (iwg, ta, meetings, agenda, poll, home):
         family.register(router, services)
     router.attach(app)

@@ -10,7 +10,9 @@ on a Bolt App (`command`, `action`, `view`, `event`); `attach` hands Bolt one li
 kind, commands first, as they are most of the traffic.
 
 A button or form that no handler knows (a link button, a message from an older version) is
-acknowledged and logged, so Slack shows no error; an unknown command gets an answer.
+acknowledged and logged, so Slack shows no error; an unknown command gets an answer. While
+a handler runs, the request counts in `traffic`, which background senders give way to
+(bot/traffic.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.render import Reply, escape
+from bot.traffic import Traffic
 
 log = logging.getLogger("iwg.handlers")
 
@@ -32,7 +35,8 @@ ANY = re.compile(".*")
 
 
 class Router:
-    def __init__(self) -> None:
+    def __init__(self, traffic: Traffic | None = None) -> None:
+        self.traffic = traffic or Traffic()
         self.commands: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
         self.action_patterns: list[tuple[re.Pattern, Handler]] = []
@@ -81,7 +85,8 @@ class Router:
                 ack(**Reply.of(f"`{escape(command.get('command', ''))}` is not a command of mine; "
                                "`/iwg help` lists them.", ":warning:").as_ack())
                 return
-            handler(ack=ack, command=command, client=client, body=body, respond=respond)
+            with self.traffic.answering():
+                handler(ack=ack, command=command, client=client, body=body, respond=respond)
 
         def on_action(ack, action, client, body, respond):
             handler = self._action_handler(str(action.get("action_id", "")))
@@ -89,7 +94,8 @@ class Router:
                 log.info("a button nobody handles: %s", action.get("action_id"))
                 ack()
                 return
-            handler(ack=ack, action=action, client=client, body=body, respond=respond)
+            with self.traffic.answering():
+                handler(ack=ack, action=action, client=client, body=body, respond=respond)
 
         def on_view(ack, view, client, body, respond):
             handler = self.views.get(view.get("callback_id", ""))
@@ -97,7 +103,8 @@ class Router:
                 log.info("a form nobody handles: %s", view.get("callback_id"))
                 ack()
                 return
-            handler(ack=ack, view=view, client=client, body=body, respond=respond)
+            with self.traffic.answering():
+                handler(ack=ack, view=view, client=client, body=body, respond=respond)
 
         app.command(ANY)(on_command)
         app.action(ANY)(on_action)

@@ -1,0 +1,57 @@
+"""Acks first: work that can wait gives way while members' requests are being answered."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+
+QUIET = 0.005  # a gap this long between requests counts as a quiet moment (s)
+MOST = 0.05  # the longest a notice or a poll update waits for one (s)
+
+
+class Traffic:
+    """How many requests are being answered right now, and since when none is.
+
+    Slack gives an ack 3 seconds and shows the member an error after that; a direct message
+    or a poll's refreshed message has no deadline. Python runs one thread at a time, so a
+    notice being sent (about 1 ms of slack_sdk and urllib) holds up any ack due meanwhile.
+    So the courier and the poll refresher call `give_way()` before each Web API call: it
+    returns as soon as no request has been answered for QUIET seconds, and at the latest
+    after MOST seconds, so in a long burst of commands each notice waits at most that long.
+    The router marks each request with `answering()`.
+    """
+
+    def __init__(self, quiet: float = QUIET, most: float = MOST):
+        self.quiet, self.most = quiet, most
+        self._answering = 0
+        self._last_done = 0.0  # time.monotonic() when the last request was answered
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        with self._changed:
+            self._answering += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._answering -= 1
+                self._last_done = time.monotonic()
+                self._changed.notify_all()
+
+    def give_way(self) -> None:
+        deadline = time.monotonic() + self.most
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    return
+                if self._answering == 0:
+                    quiet_from = self._last_done + self.quiet
+                    if now >= quiet_from:
+                        return
+                    self._changed.wait(min(quiet_from, deadline) - now)
+                else:
+                    self._changed.wait(deadline - now)
