@@ -2,11 +2,13 @@
 
 Run from the repo root, after `pip install -e '.[test]'`:
 
-    python bench/ack.py                      # the full run: about 70 s on 2 cores
+    python bench/ack.py                      # the full run: about 80 s on 2 cores
     python bench/ack.py --requests 50 --reminders 2000        # a quicker look
     python bench/ack.py --commands "ta list all Kenya,agenda" --reminders 0
     python bench/ack.py --empty --commands "iwg help" --concurrency 1 --requests 500 \\
         --max-ratio 1.5                      # the original benchmark: /iwg help, empty database
+    python bench/ack.py --floor read --commands "iwg help" --requests 400
+                                             # the least a command that reads SQLite costs
 
 bench/hotspots.py shows where one command's time goes (cProfile and per-statement SQL, the
 app dispatched in-process).
@@ -47,13 +49,19 @@ What it does, in order:
    /iwg orgs, /ta list, /ta list all Kenya, /ta show TA-50000, /ta new Kenya: bench need
    #safe, /ta note 50000 bench note, /meetings, /meetings 2024, /agenda, /agenda add bench
    item (5 min), /poll list, and a vote click on the newest open poll (members U0001..U0500
-   in turn, so votes are cast, moved and withdrawn); all commands as U0COORD.
+   in turn, so votes are cast, moved and withdrawn); all commands as U0COORD. Each run
+   also reads both servers' CPU time (all threads, from /proc) before it and after the
+   outbox has settled: CPU ms per request, after-ack work included.
 6. Memory: the bot's VmRSS (and VmHWM, its peak) from /proc after the load.
 
 Targets (PASS/FAIL lines; exit status 1 if any fails, or any answer is wrong): at the
 highest concurrency, each command's median ack within --max-ratio (1.3) of the bare app's
 and p99 under --max-p99-ms (25); every reminder posted within --max-late (1) s of due;
-start-up under --max-startup (3) s; VmRSS after the load under --max-rss-mb (150).
+start-up under --max-startup (3) s; VmRSS after the load under --max-rss-mb (150). Also
+printed: what the bot adds to the median at the lowest concurrency.
+
+--floor read|write times, in the bot's place, the bare app plus the least SQLite work a
+command can do (fetch a page of requests, or commit one row): see README, Performance.
 """
 
 from __future__ import annotations
