@@ -78,3 +78,21 @@ def post_for(services, client: WebClient, cmd: SlashCommand, reply: Reply, what:
 
     services.later(post, f"posting {what}")
     return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")
+
+
+def send_to_dm_later(services, response_url: str, send: Callable[[], None], what: str) -> None:
+    """Run `send` (a file to the asker's DMs) after the ack. The ack said it is on its way,
+    so if Slack refuses or cannot be reached, the asker is told, through the command's
+    response_url, instead of waiting for a file that never comes."""
+
+    def run() -> None:
+        try:
+            send()
+        except Exception as error:  # Slack's refusal, or the network after the client's retries
+            code = error.response.get("error", "") if isinstance(error, SlackApiError) else type(error).__name__
+            log.warning("%s not sent: %s", what, code)
+            WebhookClient(response_url).send(
+                **error_reply(f"I could not send {what} to your direct messages ({code}); please try again.").as_ack())
+
+    services.later(run, what)
+

@@ -13,7 +13,7 @@ from bot.services import Services
 from bot.text import echo, require_ref, split_command
 from handlers import help
 from handlers.router import Router
-from handlers.common import SlashCommand, post_for, slash_command
+from handlers.common import SlashCommand, post_for, send_to_dm_later, slash_command
 
 CANCEL_USAGE = "`/meetings cancel <id>`, e.g. `/meetings cancel M-3`"
 
@@ -45,7 +45,7 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         meeting = services.meeting_service.cancel(cmd.user_id, require_ref(rest, "M", "a meeting", CANCEL_USAGE))
         return Reply.of(f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent.", ":x:")
     if sub == "ics":
-        return send_ics(services, client, cmd.user_id)
+        return send_ics(services, client, cmd.user_id, cmd.response_url)
     raise UserError(f"`/meetings {echo(sub)}` is not a form I know.", hint="`/meetings help` lists every form.")
 
 
@@ -68,7 +68,7 @@ def _schedule(services: Services, asker: str, ephemeral: bool) -> Reply:
     return reply
 
 
-def send_ics(services: Services, client: WebClient, asker: str) -> Reply:
+def send_ics(services: Services, client: WebClient, asker: str, response_url: str) -> Reply:
     now = services.storage.clock()
     found = services.meetings.upcoming(now)
     if not found:
@@ -80,6 +80,6 @@ def send_ics(services: Services, client: WebClient, asker: str) -> Reply:
                                content=meetings_ics(found, now), initial_comment="The upcoming IWG meetings: "
                                "open the file to add them to your calendar.")
 
-    services.later(upload, "the calendar file")
+    send_to_dm_later(services, response_url, upload, "the calendar file")
     return Reply.of(f"A calendar file of the {len(found)} upcoming meetings is on its way to your direct messages.",
                     ":spiral_calendar_pad:")

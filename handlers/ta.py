@@ -21,7 +21,7 @@ from bot.ta import KINDS, STATUS_USAGE, NewRequest
 from bot.text import clean_text, echo, parse_user, require_ref, split_command
 from handlers import help
 from handlers.router import Router
-from handlers.common import SlashCommand, slash_command
+from handlers.common import SlashCommand, send_to_dm_later, slash_command
 from storage.organisations import Organisation
 from storage.ta_requests import OPEN_STATUSES, STATUSES, TAFilter
 
@@ -57,7 +57,7 @@ def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None
     forms = {"help": lambda: help.family_help(BY_COMMAND["/ta"]), "new": lambda: new(services, cmd.user_id, rest),
              "list": lambda: list_requests(services, cmd.user_id, rest), "show": lambda: show(services, rest),
              "assign": lambda: assign(services, cmd.user_id, rest), "status": lambda: status(services, cmd.user_id, rest),
-             "note": lambda: note(services, cmd.user_id, rest), "export": lambda: export(services, cmd.user_id, client)}
+             "note": lambda: note(services, cmd.user_id, rest), "export": lambda: export(services, cmd, client)}
     if sub not in forms:
         raise UserError(f"`/ta {echo(sub)}` is not a form I know.", hint="`/ta help` lists every form with an example.")
     return forms[sub]()
@@ -159,9 +159,9 @@ def note(services: Services, actor: str, text: str) -> Reply:
     return Reply.of(f"Noted on {request.ref}.", ":memo:")
 
 
-def export(services: Services, asker: str, client: WebClient) -> Reply:
-    services.require_coordinator(asker, "export the requests")
-    services.later(lambda: send_export(services, client, asker), "the TA export")
+def export(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
+    services.require_coordinator(cmd.user_id, "export the requests")
+    send_to_dm_later(services, cmd.response_url, lambda: send_export(services, client, cmd.user_id), "the CSV export")
     return Reply.of("The CSV of every TA request is on its way to your direct messages.", ":outbox_tray:")
 
 
