@@ -87,6 +87,8 @@ class Courier:
         settled = 0
         while not self._stop.is_set():
             self.give_way()
+            if self._stop.is_set():
+                break
             with self._sending:
                 notice = self.outbox.claim_due()
                 if notice is None:

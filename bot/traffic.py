@@ -19,14 +19,17 @@ class Traffic:
     notice being sent (about 1 ms of slack_sdk and urllib) holds up any ack due meanwhile.
     So the courier and the poll refresher call `give_way()` before each Web API call: it
     returns as soon as no request has been answered for QUIET seconds, and at the latest
-    after MOST seconds, so in a long burst of commands each notice waits at most that long.
-    The router marks each request with `answering()`.
+    after MOST seconds. A wait that runs out opens the way for the next MOST seconds, so
+    under steady traffic the background work still gets half the time, not one notice per
+    MOST (a reminder queued behind announcements must still go out within a second). The
+    router marks each request with `answering()`.
     """
 
     def __init__(self, quiet: float = QUIET, most: float = MOST):
         self.quiet, self.most = quiet, most
         self._answering = 0
         self._last_done = 0.0  # time.monotonic() when the last request was answered
+        self._open_until = 0.0  # after a wait that ran out: no waiting until then
         self._changed = threading.Condition()
 
     @contextlib.contextmanager
@@ -46,7 +49,10 @@ class Traffic:
         with self._changed:
             while True:
                 now = time.monotonic()
+                if now < self._open_until:
+                    return
                 if now >= deadline:
+                    self._open_until = now + self.most
                     return
                 if self._answering == 0:
                     quiet_from = self._last_done + self.quiet

@@ -89,10 +89,13 @@ def send_to_dm_later(services, response_url: str, send: Callable[[], None], what
         try:
             send()
         except Exception as error:  # Slack's refusal, or the network after the client's retries
-            code = error.response.get("error", "") if isinstance(error, SlackApiError) else type(error).__name__
-            log.warning("%s not sent: %s", what, code)
-            WebhookClient(response_url).send(
+            slack = isinstance(error, SlackApiError)
+            code = error.response.get("error", "") if slack else type(error).__name__
+            log.warning("%s not sent: %s", what, code, exc_info=not slack)
+            answer = WebhookClient(response_url).send(
                 **error_reply(f"I could not send {what} to your direct messages ({code}); please try again.").as_ack())
+            if answer.status_code >= 300:  # the response_url expired or was used up
+                log.warning("could not tell the asker that %s was not sent: HTTP %s", what, answer.status_code)
 
     services.later(run, what)
 
