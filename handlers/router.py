@@ -89,28 +89,28 @@ class Router:
                 handler(ack=ack, command=command, client=client, body=body, respond=respond)
 
         def on_action(ack, action, client, body, respond):
-            handler = self._action_handler(str(action.get("action_id", "")))
-            if handler is None:
-                log.info("a button nobody handles: %s", action.get("action_id"))
-                ack()
-                return
-            with self.traffic.answering():
-                handler(ack=ack, action=action, client=client, body=body, respond=respond)
+            action_id = str(action.get("action_id", ""))
+            self._run(self._action_handler(action_id), "a button", action_id,
+                      ack=ack, action=action, client=client, body=body, respond=respond)
 
         def on_view(ack, view, client, body, respond):
-            handler = self.views.get(view.get("callback_id", ""))
-            if handler is None:
-                log.info("a form nobody handles: %s", view.get("callback_id"))
-                ack()
-                return
-            with self.traffic.answering():
-                handler(ack=ack, view=view, client=client, body=body, respond=respond)
+            callback_id = str(view.get("callback_id", ""))
+            self._run(self.views.get(callback_id), "a form", callback_id,
+                      ack=ack, view=view, client=client, body=body, respond=respond)
 
         app.command(ANY)(on_command)
         app.action(ANY)(on_action)
         app.view(ANY)(on_view)
         for event_type, handler in self.events:
             app.event(event_type)(handler)
+
+    def _run(self, handler: Handler | None, what: str, name: str, **arguments) -> None:
+        if handler is None:
+            log.info("%s nobody handles: %s", what, name)
+            arguments["ack"]()
+            return
+        with self.traffic.answering():
+            handler(**arguments)
 
     def _action_handler(self, action_id: str) -> Handler | None:
         handler = self.actions.get(action_id)
