@@ -41,7 +41,7 @@ class Digest:
     stuck_total: int
     completed: int
     meetings: list[tuple[Meeting, int, int]]  # meeting, agenda items, minutes
-    polls: list[tuple[Poll, int]]  # poll, voters
+    polls: list[Poll]  # each with its voter count
     polls_total: int
 
 
@@ -58,7 +58,7 @@ def gather(storage: Storage, requests: TADigestQueries, meetings: MeetingReposit
         since=week_ago, new=new, new_total=new_total, open_by_status=requests.open_by_status(),
         stuck=stuck, stuck_total=stuck_total, completed=requests.completed_since(week_ago),
         meetings=[(m, count, minutes) for m, (count, minutes) in agendas],
-        polls=[(p, p.voters) for p in open_polls[:TOP]], polls_total=len(open_polls),
+        polls=open_polls[:TOP], polls_total=len(open_polls),
     )
 
 

@@ -28,9 +28,9 @@ def _status_counts(counts: dict[str, int]) -> str:
     return " · ".join(f"{ta_blocks.STATUS_ICONS[s]} {s}: *{n}*" for s, n in counts.items())
 
 
-def _poll_line(poll: Poll, voters: int) -> str:
+def _poll_line(poll: Poll) -> str:
     closes = f", closes {date_token(poll.closes_at, '{date_short_pretty}')}" if poll.closes_at else ""
-    return f"• *{poll.ref}* {escape(truncate(poll.question, 120))} in <#{poll.channel}>: {voters} voted{closes}"
+    return f"• *{poll.ref}* {escape(truncate(poll.question, 120))} in <#{poll.channel}>: {poll.voters} voted{closes}"
 
 
 def digest_message(d: Digest) -> Reply:
@@ -52,7 +52,7 @@ def digest_message(d: Digest) -> Reply:
     lines = [f"• {meeting_blocks.meeting_line(m)}: {items} agenda item{'s' if items != 1 else ''}, {minutes} min"
              for m, items, minutes in d.meetings]
     blocks.append(section("*Meetings in the next 30 days*\n" + ("\n".join(lines) if lines else "None scheduled.")))
-    polls = [_poll_line(p, voters) for p, voters in d.polls]
+    polls = [_poll_line(p) for p in d.polls]
     blocks.append(section(f"*Open polls: {d.polls_total if d.polls_total <= len(d.polls) else f'{len(d.polls)}+'}*\n"
                           + ("\n".join(polls) if polls else "None.")))
     return Reply(text=f"IWG weekly digest: {d.new_total} new TA requests, {d.stuck_total} stuck", blocks=blocks,
@@ -60,7 +60,7 @@ def digest_message(d: Digest) -> Reply:
 
 
 def home_view(requests: list[TARequest], request_total: int, meeting: Meeting | None, items: list[AgendaItem],
-              item_count: int, polls: list[tuple[Poll, int]], digest: Digest | None) -> dict:
+              item_count: int, polls: list[Poll], digest: Digest | None) -> dict:
     """The App Home of one member: their requests, the next meeting, open polls; and for
     coordinators, the digest's counts. At most about 60 blocks (a Home view takes 100)."""
     blocks = [header("IWG Bot"),
@@ -81,7 +81,7 @@ def home_view(requests: list[TARequest], request_total: int, meeting: Meeting | 
     else:
         blocks.append(section("*Next meeting*\nNone scheduled."))
     blocks.append(divider())
-    blocks.append(section("*Open polls*\n" + ("\n".join(_poll_line(p, v) for p, v in polls[:10]) if polls else "None.")))
+    blocks.append(section("*Open polls*\n" + ("\n".join(_poll_line(p) for p in polls[:10]) if polls else "None.")))
     if digest:
         blocks += [divider(), section("*For coordinators*\n"
                                       f"New this week: *{digest.new_total}* · stuck: *{digest.stuck_total}* · "

@@ -58,6 +58,6 @@ def home_view(services: Services, user_id: str) -> dict:
     meeting = upcoming[0] if upcoming else None
     items = services.agenda.for_meeting(meeting.id, limit=10) if meeting else []
     item_count = services.agenda.totals(meeting.id)[0] if meeting else 0
-    polls = [(p, p.voters) for p in services.polls.open_polls(limit=10)]
+    polls = services.polls.open_polls(limit=10)
     digest = services.digest() if services.coordinators.is_coordinator(user_id) else None
     return digest_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)
