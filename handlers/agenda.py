@@ -11,8 +11,8 @@ from bot.render import Reply, escape
 from bot.services import Services
 from bot.text import echo, parse_ref, require_ref, split_command
 from handlers import help
-from handlers.router import Router
 from handlers.common import SlashCommand, post_for, slash_command
+from handlers.router import Router
 
 REMOVE_USAGE = "`/agenda remove <id>`, e.g. `/agenda remove A-12`"
 

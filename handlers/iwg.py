@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 from bot import ta_blocks
 from bot.errors import UserError
 from bot.render import Reply, context, escape, mention, section
@@ -12,8 +11,8 @@ from bot.services import Services
 from bot.strategies import parse_tags
 from bot.text import clean_text, echo, parse_user, split_command
 from handlers import help
-from handlers.router import Router
 from handlers.common import SlashCommand, slash_command
+from handlers.router import Router
 from storage import Coordinator, Removal
 from storage.coordinators import CONFIG
 from storage.organisations import Saved

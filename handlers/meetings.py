@@ -12,8 +12,8 @@ from bot.render import Reply, escape
 from bot.services import Services
 from bot.text import echo, require_ref, split_command
 from handlers import help
-from handlers.router import Router
 from handlers.common import SlashCommand, post_for, send_to_dm_later, slash_command
+from handlers.router import Router
 
 CANCEL_USAGE = "`/meetings cancel <id>`, e.g. `/meetings cancel M-3`"
 

@@ -16,8 +16,8 @@ from bot.render import Reply, error_reply
 from bot.services import Services
 from bot.text import require_ref, split_command
 from handlers import help
-from handlers.router import Router
 from handlers.common import SlashCommand, slash_command
+from handlers.router import Router
 from storage.polls import Vote
 
 CLOSE_USAGE = "`/poll close <id>`, e.g. `/poll close P-5`"
