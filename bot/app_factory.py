@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.logs import quiet_bolt
+from bot.logs import failure, quiet_bolt
 from bot.render import SORRY, TRY_AGAIN, sorry_reply
 from bot.services import Services
 from handlers import register_all
@@ -67,7 +67,7 @@ def create_app(
 def _on_error(error: Exception, body: dict) -> BoltResponse:
     """A listener that raised: log the error (not the body) and answer in the form Slack
     takes for what was sent: a message for a command, the form itself for a submission."""
-    log.error("listener failed: %r", error)
+    log.error("listener failed: %s", failure(error))
     if body.get("type") == "view_submission":
         view = {"type": "modal", "title": {"type": "plain_text", "text": "IWG Bot"},
                 "close": {"type": "plain_text", "text": "Close"},

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
+from bot.logs import failure
 from storage.outbox import Notice, OutboxRepository
 
 log = logging.getLogger("iwg.courier")
@@ -78,8 +79,8 @@ class Courier:
             self.outbox.wakeup.clear()
             try:
                 self.drain()
-            except Exception:  # the database itself failed: log, wait, try again
-                log.exception("courier: could not read the outbox")
+            except Exception as error:  # the database itself failed: log, wait, try again
+                log.error("courier: could not read the outbox: %s", failure(error))
             self.outbox.wakeup.wait(self._seconds_to_next())
 
     def drain(self) -> int:
@@ -104,7 +105,7 @@ class Courier:
             code = str(error.response.get("error", "")) if error.response is not None else ""
             self._settle_failure(notice, f"slack: {code or error}", permanent=code in PERMANENT_ERRORS)
         except Exception as error:  # network after the client's own retries, or a bug
-            self._settle_failure(notice, f"{type(error).__name__}: {error}", permanent=False)
+            self._settle_failure(notice, failure(error), permanent=False)
         else:
             self.outbox.delivered(notice.id, channel, ts)
 

@@ -1,15 +1,18 @@
-"""HTTP mode: Bolt's WSGI adapter behind waitress, plus a health check."""
+"""HTTP mode: the front door (bot/front_door.py) and Bolt behind waitress, plus a health check."""
 
 from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 
 import waitress
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request import BoltRequest
 
+from bot.front_door import FrontDoor
 from storage import Storage
+from storage.seen_requests import SeenRequestRepository
 
 log = logging.getLogger("iwg.http")
 
@@ -22,32 +25,85 @@ EVENTS_PATH = "/slack/events"
 # waits on another process's write lock (the busy timeout), the next requests wait too.
 THREADS = 1
 
+# The server's limits, set for what Slack sends rather than left at waitress's defaults
+# (100 connections, 120 s of silence allowed, 1 GB bodies), under which 100 connections that
+# sent headers and then stalled kept every genuine request out for two minutes. Waitress
+# reads a whole request before a worker sees it, so a slow client holds a connection,
+# never the worker; what it must not hold is every connection, for long.
+LIMITS = {
+    "connection_limit": 1000,  # connections open at once; poll() below, as select() stops at 1024
+    "asyncore_use_poll": True,
+    "channel_timeout": 10,  # seconds a connection may stay silent: Slack sends a request in
+    "cleanup_interval": 2,  # milliseconds and gives up on the answer after 3 s
+    "max_request_header_size": 32 * 1024,  # Slack's headers are well under 2 KB
+    # The largest thing Slack posts is a form's submission: the whole view (100 blocks of
+    # at most 3,000 characters) and its state, a few hundred KB at the very most.
+    "max_request_body_size": 1024 * 1024,
+}
 
-def wsgi_app(app: App, storage: Storage):
-    """`POST /slack/events` to Bolt; `GET /healthz` answers 200 while the database answers."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+def wsgi_app(app: App, storage: Storage, signing_secret: str):
+    """`POST /slack/events` through the front door to Bolt; `GET /healthz` answers 200 while
+    the database answers."""
+    door = FrontDoor(signing_secret, SeenRequestRepository(storage).first_time, _bolt(app))
 
     def application(environ, start_response):
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        if path == "/healthz" and method in ("GET", "HEAD"):
             return _health(storage, start_response)
-        return bolt(environ, start_response)
+        if path != EVENTS_PATH or method != "POST":
+            return _answer(start_response, 404, {"Content-Type": "text/plain; charset=utf-8"}, "Not Found")
+        status, headers, body = door.handle(_body(environ), _headers(environ))
+        return _answer(start_response, status, headers, body)
 
     return application
+
+
+def _bolt(app: App):
+    def dispatch(body: str, headers: dict[str, str]) -> tuple[int, dict, str]:
+        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        return response.status, {name: ", ".join(values) for name, values in response.headers.items()}, response.body
+
+    return dispatch
+
+
+def _body(environ) -> bytes:
+    """The body as it arrived. Waitress has read all of it (at most max_request_body_size)."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH") or ""
+    return stream.read(int(length)) if length.isdigit() else stream.read(LIMITS["max_request_body_size"])
+
+
+def _headers(environ) -> dict[str, str]:
+    headers = {name[5:].lower().replace("_", "-"): value for name, value in environ.items()
+               if name.startswith("HTTP_")}
+    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(name):
+            headers[name.lower().replace("_", "-")] = environ[name]
+    return headers
+
+
+def _answer(start_response, status: int, headers: dict[str, str], body: str):
+    payload = body.encode()
+    start_response(f"{status} {HTTPStatus(status).phrase}",
+                   [*headers.items(), ("Content-Length", str(len(payload)))])
+    return [payload]
 
 
 def _health(storage: Storage, start_response):
     try:
         storage.db.execute("SELECT 1").fetchone()
-        status, body = "200 OK", {"ok": True}
+        status, body = 200, {"ok": True}
     except Exception as error:  # the check's whole point is to report, not raise
-        status, body = "503 Service Unavailable", {"ok": False, "error": type(error).__name__}
-    payload = json.dumps(body).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-    return [payload]
+        status, body = 503, {"ok": False, "error": type(error).__name__}
+    return _answer(start_response, status, {"Content-Type": "application/json"}, json.dumps(body))
 
 
-def make_server(app: App, storage: Storage, port: int, host: str = "0.0.0.0"):
-    """A waitress server with a thread pool; `.run()` serves until the process ends."""
-    server = waitress.create_server(wsgi_app(app, storage), host=host, port=port, threads=THREADS, ident="iwg-bot")
+def make_server(app: App, storage: Storage, port: int, signing_secret: str, host: str = "0.0.0.0"):
+    """A waitress server with the limits above; `.run()` serves until the process ends."""
+    server = waitress.create_server(wsgi_app(app, storage, signing_secret), host=host, port=port, threads=THREADS,
+                                    ident="iwg-bot", **LIMITS)
     log.info("HTTP mode: POST %s and GET /healthz on port %s", EVENTS_PATH, server.effective_port)
     return server

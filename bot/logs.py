@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
+from pathlib import Path
 
 # Slack token shapes (bot, user, app-level, config, refresh), whoever logs them.
 _TOKEN = re.compile(r"\bx(?:ox[abeprs]|app)-[A-Za-z0-9-]+")
@@ -58,3 +60,12 @@ def quiet_bolt() -> None:
     """Call again after each App is built: Bolt copies its app logger's level onto these."""
     for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def failure(error: BaseException) -> str:
+    """An exception as a log line: its type and where it was raised, innermost frame first,
+    and never its message, which can quote what a member typed (`Invalid isoformat string:
+    '<what was typed>'`). The frames are enough to find the line that failed."""
+    frames = traceback.extract_tb(error.__traceback__)[-8:]
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{type(error).__name__} at {where}" if where else type(error).__name__

@@ -98,7 +98,8 @@ def run_http(services: Services) -> None:
 
     app = _build_app(services)
     courier = start_courier(services, app.client)
-    server = make_server(app, services.storage, services.settings.port)
+    server = make_server(app, services.storage, services.settings.port,
+                         services.settings.slack_signing_secret.get_secret_value())
     ready_to_serve()
     try:
         server.run()

@@ -15,6 +15,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.dates import parse_moment
 from bot.errors import NotPermitted, UserError
+from bot.logs import failure
 from bot.names import display_names
 from bot.poll_blocks import poll_message
 from bot.text import clean_text, echo
@@ -191,8 +192,8 @@ class Refresher:
                 update = self._work[poll_id]
             try:
                 update()
-            except Exception:
-                log.exception("poll %s: message not updated", poll_id)
+            except Exception as error:
+                log.error("poll %s: message not updated: %s", poll_id, failure(error))
             with self._lock:
                 if self._state.get(poll_id) != "again":
                     self._state.pop(poll_id, None)

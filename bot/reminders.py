@@ -19,6 +19,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.config import Settings
+from bot.logs import failure
 from storage.db import Storage
 from storage.meetings import Meeting, MeetingRepository
 from storage.outbox import OutboxRepository
@@ -56,8 +57,8 @@ class Reminders:
         try:
             for meeting in self.meetings.to_remind(self.storage.clock()):
                 self.plan(meeting)
-        except Exception:  # a scheduler thread must not die of it; the next resync tries again
-            log.exception("reminders could not be planned")
+        except Exception as error:  # a scheduler thread must not die of it; the next resync tries again
+            log.error("reminders could not be planned: %s", failure(error))
 
     def plan(self, meeting: Meeting) -> None:
         """Jobs for the reminders still to come; the latest missed one, if any, now."""

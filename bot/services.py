@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.config import Settings
+from bot.logs import failure
 from bot.digest import Digest, DigestSchedule, gather
 from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
@@ -89,8 +90,8 @@ class Services:
         def run() -> None:
             try:
                 work()
-            except Exception:
-                log.exception("%s failed", what)
+            except Exception as error:
+                log.error("%s failed: %s", what, failure(error))
 
         future = self.background.submit(run)
         self._pending.add(future)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import UserError
+from bot.logs import failure
 from bot.render import Reply, error_reply, sorry_reply
 from handlers.router import Router
 
@@ -48,8 +49,8 @@ def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebCli
             reply = handle(cmd, client)
         except UserError as refusal:
             reply = refusal.reply()
-        except Exception:
-            log.exception("%s failed", name)  # the traceback, never the request body
+        except Exception as error:
+            log.error("%s failed: %s", name, failure(error))  # where, never what was typed
             reply = sorry_reply()
         if reply is None:
             ack()
@@ -91,7 +92,7 @@ def send_to_dm_later(services, response_url: str, send: Callable[[], None], what
         except Exception as error:  # Slack's refusal, or the network after the client's retries
             slack = isinstance(error, SlackApiError)
             code = error.response.get("error", "") if slack else type(error).__name__
-            log.warning("%s not sent: %s", what, code, exc_info=not slack)
+            log.warning("%s not sent: %s", what, code if slack else failure(error))
             answer = WebhookClient(response_url).send(
                 **error_reply(f"I could not send {what} to your direct messages ({code}); please try again.").as_ack())
             if answer.status_code >= 300:  # the response_url expired or was used up

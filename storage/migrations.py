@@ -312,3 +312,15 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
     db.execute("CREATE INDEX meetings_date ON meetings (start_date)")
     # `/agenda`'s count and minutes from the index alone
     db.execute("CREATE INDEX agenda_items_totals ON agenda_items (meeting_id, removed_at, minutes)")
+
+
+@migrations()
+def m012_seen_requests_and_poll_members(db: Database) -> None:
+    # seen_requests: what the HTTP front door has acted on in the last minutes (a request's
+    # signature, or an event's ID), so a replay within Slack's 5-minute window, or Slack's own
+    # retry of an event, is answered without being acted on twice, in any process.
+    db.execute("CREATE TABLE seen_requests (key TEXT PRIMARY KEY, seen_at TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE INDEX seen_requests_at ON seen_requests (seen_at)")
+    # `/poll list` and the App Home show a member the polls of channels where they asked or voted
+    db.execute("CREATE INDEX polls_author ON polls (author)")
+    db.execute("CREATE INDEX poll_votes_user ON poll_votes (user_id, poll_id)")

@@ -92,6 +92,17 @@ class SlackDriver:
             headers["X-Slack-Signature"] = signature or sign(secret or self.secret, ts, body)
         return self.request("POST", path, body.encode(), headers)
 
+    def post_raw(self, raw: bytes, headers: dict[str, str] | None = None, *, signed: bool = True,
+                 timestamp: str | None = None, content_type: str = "application/x-www-form-urlencoded") -> Answer:
+        """POST bytes as they are (not necessarily UTF-8), signed over those very bytes unless not."""
+        ts = str(int(time.time())) if timestamp is None else timestamp
+        sent = {"Content-Type": content_type}
+        if signed:
+            digest = hmac.new(self.secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
+            sent.update({"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"})
+        sent.update(headers or {})
+        return self.request("POST", "/slack/events", raw, sent)
+
     def get(self, path: str) -> Answer:
         return self.request("GET", path)
 
