@@ -46,14 +46,15 @@ class Digest:
 
 
 def gather(storage: Storage, requests: TADigestQueries, meetings: MeetingRepository, agenda: AgendaRepository,
-           polls: PollRepository, settings: Settings) -> Digest:
+           polls: PollRepository, settings: Settings, coordinator: str) -> Digest:
+    """The digest as `coordinator` reads it: the polls only of channels they may see."""
     now = storage.clock()
     week_ago = now - timedelta(days=7)
     new, new_total = requests.created_since(week_ago, TOP)
     stuck, stuck_total = requests.stuck(now - STUCK_AFTER, now.astimezone(settings.timezone).date(), TOP)
     soon = [m for m in meetings.upcoming(now, limit=TOP) if m.starts_at <= now + timedelta(days=30)]
     agendas = [(m, agenda.totals(m.id)) for m in soon]
-    open_polls = polls.open_polls(limit=TOP + 1)
+    open_polls = polls.open_polls(coordinator, settings.channel, limit=TOP + 1)
     return Digest(
         since=week_ago, new=new, new_total=new_total, open_by_status=requests.open_by_status(),
         stuck=stuck, stuck_total=stuck_total, completed=requests.completed_since(week_ago),

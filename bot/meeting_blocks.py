@@ -45,21 +45,28 @@ def schedule(meetings: list[Meeting], title: str, now: datetime, hint: str | Non
     return Reply(text=title, blocks=blocks)
 
 
-def agenda_lines(items: list[AgendaItem]) -> list[str]:
+def agenda_lines(items: list[AgendaItem], names: dict[str, str] | None = None) -> list[str]:
+    """One line per item. With `names` (for a channel post) proposers are shown by name, so
+    the post pings nobody; without, as mentions, which only the one member reading sees."""
+    def proposer(user_id: str) -> str:
+        return mention(user_id) if names is None else escape(names.get(user_id, "a member"))
+
     return [f"• *{i.ref}* {escape(truncate(i.text, 300))}" + (f" ({i.minutes} min)" if i.minutes else "")
-            + f" — {mention(i.proposer)}" for i in items]
+            + f" — {proposer(i.proposer)}" for i in items]
 
 
 AGENDA_SHOWN = MAX_BLOCKS - 3  # items listed in /agenda; the rest are counted
 
 
-def agenda(meeting: Meeting, items: list[AgendaItem], count: int, total: int, ephemeral: bool = True) -> Reply:
-    """The first AGENDA_SHOWN `items`; `count` and `total` (minutes) are of the whole agenda."""
+def agenda(meeting: Meeting, items: list[AgendaItem], count: int, total: int, ephemeral: bool = True,
+           names: dict[str, str] | None = None) -> Reply:
+    """The first AGENDA_SHOWN `items`; `count` and `total` (minutes) are of the whole agenda;
+    `names` for the channel's copy (see agenda_lines)."""
     head = f"*Agenda for {meeting.ref} {escape(meeting.title)}*, {when(meeting)}"
     if not items:
         return Reply(text=f"Agenda for {meeting.ref}: no items yet",
                      blocks=[section(head), section("No items yet."), context(ADD_ITEM_HINT)], ephemeral=ephemeral)
-    lines = agenda_lines(items[:AGENDA_SHOWN])
+    lines = agenda_lines(items[:AGENDA_SHOWN], names)
     blocks = [section(head), *[section(line) for line in lines]]
     more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
     blocks.append(context(f"{count} item{'s' if count != 1 else ''}, {total} min in all{more}. {ADD_ITEM_HINT}"))
@@ -79,13 +86,14 @@ def time_left(left: timedelta) -> str:
 REMINDER_SHOWN = MAX_BLOCKS - 5  # agenda items listed in a reminder
 
 
-def reminder(meeting: Meeting, items: list[AgendaItem], count: int, total: int, left: timedelta) -> Reply:
+def reminder(meeting: Meeting, items: list[AgendaItem], count: int, total: int, left: timedelta,
+             names: dict[str, str]) -> Reply:
     """The reminder as it is sent: how long is left then, and the agenda so far (`items`:
-    its first REMINDER_SHOWN; `count` and `total` minutes: all of it)."""
+    its first REMINDER_SHOWN; `count` and `total` minutes: all of it), proposers by name."""
     soon = time_left(left)
     blocks = [header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
               section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}")]
-    lines = agenda_lines(items[:REMINDER_SHOWN])
+    lines = agenda_lines(items[:REMINDER_SHOWN], names)
     if lines:
         blocks += [section(chunk) for chunk in pack_lines(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
         more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""

@@ -15,7 +15,7 @@ from bot.dates import parse_moment
 from bot.errors import NotPermitted, UserError
 from bot.permissions import require_coordinator
 from bot.reminders import Reminders
-from bot.text import clean_text
+from bot.text import clean_text, echo
 from storage.agenda import AgendaItem, AgendaRepository
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
@@ -28,7 +28,10 @@ _WHEN = re.compile(r"^(?P<date>.+?)(?:\s+at\s+(?P<time>.+?))?(?:\s+until\s+(?P<u
                    re.IGNORECASE | re.DOTALL)
 _ON = re.compile(r"\s+on\s+", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)\b|\b(?:noon|midday)\b", re.IGNORECASE)
-_MINUTES = re.compile(r"\s*\(\s*(\d{1,3})\s*(?:min|mins|minutes|m)\s*\)\s*$", re.IGNORECASE)
+# `(15 min)` at the end; what stands before "min" is checked, so `(abc min)` or `(9999 min)`
+# are answered rather than kept as part of the item's text
+_MINUTES = re.compile(r"\s*\(\s*([^()]{0,12}?)\s*(?:min|mins|minutes|m)\s*\)\s*$", re.IGNORECASE)
+AGENDA_USAGE = "`/agenda add <item> [(<n> min)]`, e.g. `/agenda add Update on the handbook (15 min)`"
 MAX_MINUTES = 600
 
 
@@ -87,11 +90,17 @@ def read_agenda_item(text: str) -> tuple[str, int | None]:
     minutes = None
     match = _MINUTES.search(text)
     if match:
-        minutes, text = int(match.group(1)), text[:match.start()]
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise UserError(f"{minutes} minutes is not a time an item can take (1 to {MAX_MINUTES}).",
-                            "`/agenda add <item> [(<n> min)]`")
-    return clean_text(text, what="item", limit=300, usage="`/agenda add <item> [(<n> min)]`"), minutes
+        typed, text = match.group(1), text[:match.start()]
+        if not typed.isascii() or not typed.isdigit():
+            raise UserError(f"“{echo(typed)}” is not a number of minutes.", AGENDA_USAGE)
+        minutes = check_minutes(int(typed))
+    return clean_text(text, what="item", limit=300, usage=AGENDA_USAGE), minutes
+
+
+def check_minutes(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise UserError(f"{minutes} minutes is not a time an item can take (1 to {MAX_MINUTES}).", AGENDA_USAGE)
+    return minutes
 
 
 class MeetingService:
@@ -133,13 +142,18 @@ class MeetingService:
                             hint="A coordinator schedules one with `/meetings add <title> on <date>`.")
         return meeting
 
-    def propose(self, proposer: str, text: str, meeting_id: int | None = None) -> tuple[AgendaItem, Meeting]:
-        """An item for the next meeting (or the one the form was for, if still scheduled)."""
-        item_text, minutes = read_agenda_item(text)
+    def propose(self, proposer: str, text: str, meeting_id: int | None = None,
+                minutes: int | None = None) -> tuple[AgendaItem, Meeting]:
+        """An item for the next meeting (or the one the form was for, if still ahead);
+        `minutes` from the form's own field, else as typed at the end of `text`."""
+        item_text, typed = read_agenda_item(text)
+        minutes = check_minutes(minutes) if minutes is not None else typed
         with self.storage.write():
             meeting = self.get(meeting_id) if meeting_id else self.next_meeting()
             if meeting.status != "scheduled":
                 raise UserError(f"{meeting.ref} was cancelled; items go to the next meeting.")
+            if meeting.is_over(self.storage.clock()):
+                raise UserError(f"{meeting.ref} is over; items go to the next meeting.")
             return self.agenda.add(meeting.id, item_text, minutes, proposer), meeting
 
     def withdraw(self, actor: str, item_id: int) -> AgendaItem:

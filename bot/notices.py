@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
 from bot.digest import DIGEST
+from bot.names import display_names
 from bot.courier import PERMANENT_ERRORS
 from bot.polls import CLOSED_NOTICE, update_message
 from bot.reminders import REMIND
@@ -38,7 +39,7 @@ class NoticeSender:
         if notice.kind == CLOSED_NOTICE:
             return self.poll_closed(notice)
         if notice.kind == DIGEST:  # gathered as it is sent: the numbers of that moment
-            return self.direct_message(notice.recipient, digest_blocks.digest_message(self.services.digest()))
+            return self.direct_message(notice.recipient, digest_blocks.digest_message(self.services.digest(notice.recipient)))
         return self.about_request(notice)
 
     def poll_closed(self, notice: Notice) -> tuple[str | None, str | None]:
@@ -61,7 +62,9 @@ class NoticeSender:
         if meeting.status != "scheduled" or meeting.starts_at <= now:  # cancelled, or begun, meanwhile
             return None, None
         items = self.services.agenda.for_meeting(meeting.id, limit=meeting_blocks.REMINDER_SHOWN)
-        reply = meeting_blocks.reminder(meeting, items, *self.services.agenda.totals(meeting.id), meeting.starts_at - now)
+        names = display_names(self.client, {item.proposer for item in items})
+        reply = meeting_blocks.reminder(meeting, items, *self.services.agenda.totals(meeting.id), meeting.starts_at - now,
+                                        names)
         response = self.client.chat_postMessage(channel=notice.recipient, text=reply.text, blocks=reply.blocks)
         return response["channel"], response["ts"]
 

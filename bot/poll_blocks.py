@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.render import Reply, context, date_token, escape, mention, pack_lines, section, truncate
-from storage.polls import Poll
+from bot.render import Reply, context, date_token, escape, pack_lines, section, truncate
+from storage.polls import Ballot, Poll, Vote
 
 VOTE_PREFIX = "poll_vote:"  # + option number; the buttons' action_ids
 CLOSE_BUTTON = "poll_close"
@@ -20,7 +20,9 @@ def poll_message(poll: Poll, votes: dict[int, list[str]], names: dict[str, str])
     """The poll as it stands; with `hidden`, only how many have voted until it closes."""
     voters = {user for users in votes.values() for user in users}
     show_counts = poll.closed_at is not None or not poll.hidden
-    total = sum(len(users) for users in votes.values())
+    # shares of the voters: with `multiple` one voter may back several options, so the
+    # shares can add up to more than 100% (2 voters, both for A: A has 100%)
+    total = len(voters)
     title = f":bar_chart: *{escape(poll.question)}*" + ("  _(closed)_" if poll.closed_at else "")
     blocks = [section(title)]
     for number, option in enumerate(poll.options):
@@ -36,7 +38,7 @@ def poll_message(poll: Poll, votes: dict[int, list[str]], names: dict[str, str])
             "type": "button", "action_id": f"{VOTE_PREFIX}{number}", "value": f"{poll.id}:{number}",
             "text": {"type": "plain_text", "text": truncate(f"{number + 1}. {option}", 75)}}
         blocks.append(section(line, accessory=button))
-    blocks.append(context(_footer(poll, len(voters))))
+    blocks.append(context(_footer(poll, len(voters), names)))
     if poll.is_open:
         blocks.append({"type": "actions", "elements": [
             {"type": "button", "action_id": CLOSE_BUTTON, "value": str(poll.id),
@@ -48,13 +50,14 @@ def poll_message(poll: Poll, votes: dict[int, list[str]], names: dict[str, str])
     return Reply(text=f"Poll {poll.ref}: {escape(poll.question)}", blocks=blocks, ephemeral=False)
 
 
-def _footer(poll: Poll, voters: int) -> str:
+def _footer(poll: Poll, voters: int, names: dict[str, str]) -> str:
+    """How it works and who asked: by display name, so a poll pings nobody."""
     kind = ["several choices" if poll.multiple else "one choice"]
     if poll.anonymous:
         kind.append("anonymous")
     if poll.hidden and poll.is_open:
         kind.append("results hidden until it closes")
-    parts = [f"{poll.ref} by {mention(poll.author)}", ", ".join(kind), f"{voters} voter{'s' if voters != 1 else ''}"]
+    parts = [f"{poll.ref} by {escape(names.get(poll.author, 'a member'))}", ", ".join(kind), f"{voters} voter{'s' if voters != 1 else ''}"]
     if poll.closed_at:
         parts.append(f"closed {date_token(poll.closed_at, '{date_short_pretty} {time}')}")
     elif poll.closes_at:
@@ -84,3 +87,19 @@ def open_polls(polls: list[Poll], total: int) -> Reply:
     blocks = [section(chunk) for chunk in pack_lines([title, *lines])]
     blocks.append(context("`/poll close <id>` closes one (its author, coordinators)."))
     return Reply(text=f"{total} open polls", blocks=blocks)
+
+
+def vote_answer(poll: Poll, option: int, ballot: Ballot) -> Reply | None:
+    """What only the voter reads after a click that the message may not show them: a vote
+    withdrawn or moved, or any vote in a poll whose counts are hidden."""
+    chosen = f"*{escape(poll.options[option])}*"
+    if ballot.outcome is Vote.WITHDRAWN:
+        return Reply.of(f"You withdrew your vote for {chosen} in {poll.ref}. Click an option to vote again.",
+                        ":leftwards_arrow_with_hook:")
+    if ballot.outcome is Vote.MOVED:
+        before = ", ".join(f"*{escape(poll.options[n])}*" for n in sorted(ballot.before) if n < len(poll.options))
+        return Reply.of(f"Your vote in {poll.ref} moved from {before} to {chosen}.", ":ballot_box_with_ballot:")
+    if poll.hidden:
+        return Reply.of(f"Your vote for {chosen} in {poll.ref} is counted; the results show when it closes. "
+                        "Click it again to withdraw it.", ":ballot_box_with_ballot:")
+    return None

@@ -22,7 +22,7 @@ from bot.text import clean_text, echo
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
 from storage.outbox import OutboxRepository
-from storage.polls import Poll, PollRepository
+from storage.polls import Ballot, Poll, PollRepository, Vote
 
 log = logging.getLogger("iwg.polls")
 
@@ -32,8 +32,18 @@ FLAGS = ("anonymous", "multiple", "hidden")
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
 OPTION_LIMIT = 75  # a button's text
 QUESTION_LIMIT = 200
-OPENING = "\"“”„«"
-CLOSING = {"\"": "\"”“", "“": "”\"", "”": "”\"“", "„": "“”\"", "«": "»"}
+# opening quote -> (the quotes that close it, and a pair that may nest inside it). Slack's
+# clients turn "a" into “a”, and some keyboards give ”a” or „a“; a question may quote
+# something itself ("Adopt the “INSPIRE” handbook?"). Single curly quotes work too, where
+# ’ closes only before a space or the end, as it is also the apostrophe (‘Côte d’Ivoire?’).
+QUOTES = {
+    "\"": ("\"”", ("“", "”")),
+    "“": ("”\"", ("“", "”")),
+    "”": ("”\"“", None),
+    "„": ("“”\"", None),
+    "«": ("»", ("«", "»")),
+    "‘": ("’", ("‘", "’")),
+}
 CLOSED_NOTICE = "poll.closed"  # outbox kind: update the message to the result and post it
 
 
@@ -81,8 +91,8 @@ def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
     quoted, words, i = [], [], 0
     while i < len(text):
         char = text[i]
-        if char in OPENING:
-            end = next((j for j in range(i + 1, len(text)) if text[j] in CLOSING[char]), None)
+        if char in QUOTES:
+            end = _closing(text, i)
             if end is None:
                 raise UserError(f"A quote is not closed: {echo(text[i:], 40)}", USAGE)
             quoted.append(text[i + 1:end])
@@ -97,6 +107,21 @@ def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
             words.append(word)
             i += len(word)
     return quoted, words, None
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the quote opened at `start` closes, past any pair nested inside it."""
+    closers, nested = QUOTES[text[start]]
+    depth = 0
+    for j in range(start + 1, len(text)):
+        char = text[j]
+        if nested and char == nested[0]:
+            depth += 1
+        elif nested and depth and char == nested[1]:
+            depth -= 1
+        elif char in closers and (char != "’" or j + 1 == len(text) or text[j + 1].isspace() or text[j + 1] in QUOTES):
+            return j
+    return None
 
 
 class PollService:
@@ -117,6 +142,26 @@ class PollService:
         poll = self.polls.get(poll_id)
         if poll is None:
             raise UserError(f"There is no poll P-{poll_id}.", hint="`/poll list` shows the open ones.")
+        return poll
+
+    def vote(self, voter: str, poll_id: int, option: int, message: tuple[str | None, str | None]) -> tuple[Poll, Ballot]:
+        """A click on option `option` (from 0) of the poll's message at `message` (channel, ts)."""
+        poll = self.in_message(poll_id, message)
+        ballot = self.polls.vote(poll_id, voter, option)
+        if ballot.outcome is Vote.MISSING:
+            raise UserError(f"There is no poll {poll.ref} any more.")
+        if ballot.outcome is Vote.CLOSED:
+            raise UserError(f"{poll.ref} is closed; it takes no more votes.")
+        if ballot.outcome is Vote.INVALID:
+            raise UserError(f"{poll.ref} has no option {option + 1}, so no vote was counted.")
+        return poll, ballot
+
+    def in_message(self, poll_id: int, message: tuple[str | None, str | None]) -> Poll:
+        """The poll, if the button clicked is in its message; a button carries the poll's ID
+        in its value, and a value that names another poll than the message's is not ours."""
+        poll = self.get(poll_id)
+        if (poll.channel, poll.ts) != message:
+            raise UserError(f"That button is not in the message of {poll.ref}, so I did nothing.")
         return poll
 
     def close(self, actor: str, poll_id: int) -> Poll:
@@ -208,6 +253,7 @@ def update_message(polls: PollRepository, client, poll_id: int) -> None:
     if poll is None or poll.ts is None:
         return
     votes = polls.votes(poll_id)
-    names = {} if poll.anonymous else display_names(client, {u for users in votes.values() for u in users})
+    shown = {poll.author} | (set() if poll.anonymous else {u for users in votes.values() for u in users})
+    names = display_names(client, shown)
     reply = poll_message(poll, votes, names)
     client.chat_update(channel=poll.channel, ts=poll.ts, text=reply.text, blocks=reply.blocks)

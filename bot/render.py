@@ -15,9 +15,15 @@ HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 
 
+# `@channel` typed as plain text: Slack may still read it as a broadcast where it parses
+# text, so a word joiner (invisible) goes between the @ and the word.
+_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+
+
 def escape(text: str) -> str:
-    """Make user text inert: no `<!channel>`, no `<@U…>`, no disguised `<url|label>`."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make user text inert: no `<!channel>`, no `<@U…>`, no disguised `<url|label>`, and no
+    plain `@channel` or `@here` either."""
+    return _BROADCAST.sub("@\u2060", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def unescape(text: str) -> str:
@@ -47,15 +53,21 @@ def header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, HEADER_LIMIT), "emoji": True}}
 
 
+def mrkdwn(text: str) -> dict:
+    """A mrkdwn text object, verbatim: Slack links only the markup the bot wrote (`<@U…>`,
+    `<#C…>`, `<url|label>`), never a bare name, URL or `@here` in what a member typed."""
+    return {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT), "verbatim": True}
+
+
 def section(text: str, accessory: dict | None = None) -> dict:
-    block = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}}
+    block = {"type": "section", "text": mrkdwn(text)}
     if accessory:
         block["accessory"] = accessory
     return block
 
 
 def context(text: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}]}
+    return {"type": "context", "elements": [mrkdwn(text)]}
 
 
 def divider() -> dict:

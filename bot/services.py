@@ -78,8 +78,9 @@ class Services:
                    meetings, agenda, reminders, meeting_service, polls, poll_service,
                    TADigestQueries(storage), digest_schedule)
 
-    def digest(self) -> Digest:
-        return gather(self.storage, self.digest_queries, self.meetings, self.agenda, self.polls, self.settings)
+    def digest(self, coordinator: str) -> Digest:
+        return gather(self.storage, self.digest_queries, self.meetings, self.agenda, self.polls, self.settings,
+                      coordinator)
 
     def require_coordinator(self, user_id: str, action: str) -> None:
         require_coordinator(self.coordinators, user_id, action)

@@ -6,8 +6,8 @@ import json
 from datetime import date, datetime, time, timezone
 
 from bot.countries import country_name
-from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header, pack_lines,
-                        mention, section, truncate)
+from bot.render import (MAX_BLOCKS, SECTION_LIMIT, Reply, context, date_token, divider, escape, header, mention,
+                        mrkdwn, pack_lines, section, truncate)
 from bot.strategies import STRATEGIES
 from bot.text import echo
 from bot.ta import KINDS
@@ -66,7 +66,7 @@ def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
         ("Organisation", org_label(organisation)),
         ("Lead", mention(request.lead) if request.lead else "not yet"),
     ]
-    return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in fields]}
+    return {"type": "section", "fields": [mrkdwn(f"*{name}*\n{value}") for name, value in fields]}
 
 
 def need_block(request: TARequest) -> dict:

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot import meeting_blocks
 from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
+from bot.names import display_names
 from bot.render import Reply, escape
 from bot.services import Services
 from bot.text import echo, parse_ref, require_ref, split_command
@@ -40,11 +41,13 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
         meeting = services.meeting_service.next_meeting()
-        reply = _agenda(services, meeting, ephemeral=False)
-        return post_for(services, client, cmd, reply, "the agenda")
+        return post_for(services, client, cmd, lambda client: _agenda(services, meeting, client), "the agenda")
     raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")
 
 
-def _agenda(services: Services, meeting, ephemeral: bool = True) -> Reply:
+def _agenda(services: Services, meeting, client: WebClient | None = None) -> Reply:
+    """The agenda for the asker alone; with `client`, the channel's copy, proposers by name."""
     items = services.agenda.for_meeting(meeting.id, limit=meeting_blocks.AGENDA_SHOWN)
-    return meeting_blocks.agenda(meeting, items, *services.agenda.totals(meeting.id), ephemeral=ephemeral)
+    names = display_names(client, {item.proposer for item in items}) if client else None
+    return meeting_blocks.agenda(meeting, items, *services.agenda.totals(meeting.id), ephemeral=client is None,
+                                 names=names)

@@ -13,6 +13,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.errors import UserError
 from bot.logs import failure
 from bot.render import Reply, error_reply, sorry_reply
+from handlers.forms import Click
 from handlers.router import Router
 
 log = logging.getLogger("iwg.handlers")
@@ -27,6 +28,7 @@ class SlashCommand(BaseModel):
     text: str = ""
     user_id: str
     channel_id: str = ""
+    channel_name: str = ""  # "directmessage" in a 1:1 DM, "mpdm-…" in a group DM
     trigger_id: str = ""
     response_url: str = ""
 
@@ -61,24 +63,60 @@ def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebCli
     app.command(name)(listener)
 
 
-def post_for(services, client: WebClient, cmd: SlashCommand, reply: Reply, what: str) -> Reply:
-    """Post `reply` in the group's channel (IWG_CHANNEL, else where the command was typed)
-    after the ack; if Slack refuses, tell the asker how to fix it."""
+def button(app: Router, services, action_id, handle: Callable[[Click, WebClient], Reply | None],
+           replace_original: bool = False) -> None:
+    """Register `handle` for a button (an action_id, or a pattern of them). The click is
+    acknowledged with nothing, as Slack wants; what `handle` answers, or its UserError,
+    reaches the one who clicked through the response_url right after the ack, shown only to
+    them (`replace_original`: in place of the message, for the next page of a list)."""
+
+    def listener(ack, body, action, client: WebClient, respond) -> None:
+        replace = False
+        try:
+            reply = handle(Click.of(body, action), client)
+            replace = replace_original
+        except UserError as refusal:
+            reply = refusal.reply()
+        except Exception as error:
+            log.error("button %s failed: %s", action.get("action_id"), failure(error))
+            reply = sorry_reply()
+        ack()
+        if reply is not None:
+            services.later(lambda: respond(**reply.as_ack(), replace_original=replace), "answering a click")
+
+    listener.__name__ = f"button_{getattr(action_id, 'pattern', action_id)}"
+    app.action(action_id)(listener)
+
+
+def post_for(services, client: WebClient, cmd: SlashCommand, render: Callable[[WebClient], Reply], what: str) -> Reply:
+    """Post what `render` makes in the group's channel (IWG_CHANNEL, else where the command
+    was typed) after the ack, rendered then, since a channel post shows members by their
+    names (a Web API call each) rather than pinging them; if Slack refuses, tell the asker."""
     channel = services.settings.channel or cmd.channel_id
 
     def post() -> None:
+        reply = render(client)
         try:
             client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
         except SlackApiError as error:
-            code = error.response.get("error", "")
-            problem = (f"I could not post {what} in <#{channel}>: I am not a member of it. "
-                       "Invite me with `/invite @IWG Bot`, then try again."
-                       if code in ("not_in_channel", "channel_not_found") else
-                       f"Slack refused to post {what} ({code}); please try again.")
-            WebhookClient(cmd.response_url).send(**error_reply(problem).as_ack())
+            WebhookClient(cmd.response_url).send(**error_reply(cannot_post(cmd, channel, what, error)).as_ack())
 
     services.later(post, f"posting {what}")
     return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")
+
+
+def cannot_post(cmd: SlashCommand, channel: str, what: str, error: SlackApiError) -> str:
+    """Why `what` could not be posted in `channel`, and what the asker can do about it: an
+    invitation where one is possible, another place where it is not (a DM or group DM
+    between members, which no app can join)."""
+    code = error.response.get("error", "")
+    if code not in ("not_in_channel", "channel_not_found"):
+        return f"Slack refused to post {what} ({code}); please try again."
+    if channel == cmd.channel_id and (cmd.channel_name == "directmessage" or cmd.channel_name.startswith("mpdm-")):
+        return (f"I cannot post {what} in a direct message between members: no app can join one. "
+                "Type the command in a channel instead, after inviting me there with `/invite @IWG Bot`.")
+    return (f"I could not post {what} in <#{channel}>: I am not a member of it. "
+            "Invite me with `/invite @IWG Bot`, then try again.")
 
 
 def send_to_dm_later(services, response_url: str, send: Callable[[], None], what: str) -> None:

@@ -6,8 +6,10 @@ from slack_sdk import WebClient
 
 from bot import digest_blocks, ta_blocks
 from bot.errors import UserError
+from bot.meetings import check_minutes
 from bot.render import field_error
 from bot.services import Services
+from handlers.forms import FormValues, metadata_id
 from handlers.router import Router
 
 
@@ -38,18 +40,29 @@ def register(app: Router, services: Services) -> None:
 
     @app.view(digest_blocks.AGENDA_FORM)
     def item_submitted(ack, body, view, client: WebClient):
-        values = view["state"]["values"]
-        text = values["item"]["value"].get("value") or ""
-        minutes = values.get("minutes", {}).get("value", {}).get("value")
-        try:
-            services.meeting_service.propose(body["user"]["id"], text + (f" ({minutes} min)" if minutes else ""),
-                                             meeting_id=int(view["private_metadata"]))
-        except UserError as refusal:
-            ack(response_action="errors", errors={"item": field_error(refusal.problem)})
+        errors = submit_agenda_form(services, body["user"]["id"], view)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
         ack()
         user = body["user"]["id"]
         services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+
+
+def submit_agenda_form(services: Services, proposer: str, view: dict) -> dict[str, str]:
+    """Propose the form's item; {} when done, else the errors to show by field."""
+    values = FormValues(view["state"]["values"])
+    try:
+        minutes = values.whole_number("minutes")
+        if minutes is not None:
+            check_minutes(minutes)
+    except UserError as refusal:
+        return {"minutes": field_error(refusal.problem)}
+    try:
+        services.meeting_service.propose(proposer, values.text("item"), meeting_id=metadata_id(view), minutes=minutes)
+    except UserError as refusal:
+        return {"item": field_error(refusal.problem)}
+    return {}
 
 
 def home_view(services: Services, user_id: str) -> dict:
@@ -58,6 +71,6 @@ def home_view(services: Services, user_id: str) -> dict:
     meeting = upcoming[0] if upcoming else None
     items = services.agenda.for_meeting(meeting.id, limit=10) if meeting else []
     item_count = services.agenda.totals(meeting.id)[0] if meeting else 0
-    polls = services.polls.open_polls(limit=10)
-    digest = services.digest() if services.coordinators.is_coordinator(user_id) else None
+    polls = services.polls.open_polls(user_id, services.settings.channel, limit=10)
+    digest = services.digest(user_id) if services.coordinators.is_coordinator(user_id) else None
     return digest_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)

@@ -35,7 +35,8 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return help.family_help(BY_COMMAND["/meetings"])
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the schedule")
-        return post_for(services, client, cmd, _schedule(services, cmd.user_id, ephemeral=False), "the schedule")
+        schedule = _schedule(services, cmd.user_id, ephemeral=False)
+        return post_for(services, client, cmd, lambda _: schedule, "the schedule")
     if sub == "add":
         meeting = services.meeting_service.schedule(cmd.user_id, rest)
         reminders = " Reminders go to the channel before it." if services.settings.channel else ""

@@ -18,10 +18,11 @@ from bot.render import Reply, escape, field_error, section
 from bot.services import Services
 from bot.strategies import find_strategy, parse_tags
 from bot.ta import KINDS, STATUS_USAGE, NewRequest
-from bot.text import clean_text, echo, parse_user, require_ref, split_command
+from bot.text import clean_text, echo, parse_ref, parse_user, require_ref, split_command
 from handlers import help
+from handlers.common import SlashCommand, button, send_to_dm_later, slash_command
+from handlers.forms import NOT_OURS, Click, FormValues, metadata_id
 from handlers.router import Router
-from handlers.common import SlashCommand, send_to_dm_later, slash_command
 from storage.organisations import Organisation
 from storage.ta_requests import OPEN_STATUSES, STATUSES, TAFilter
 
@@ -100,7 +101,22 @@ def list_requests(services: Services, asker: str, text: str, page: int = 0) -> R
     wanted = parse_list(text, asker)
     requests, total = services.ta_requests.search(wanted, ta_blocks.PAGE_SIZE, page * ta_blocks.PAGE_SIZE)
     organisations = {o.id: o for o in services.organisations.list()}
-    return ta_blocks.listing(requests, total, page, text.strip(), organisations)
+    return ta_blocks.listing(requests, total, page, list_query(wanted), organisations)
+
+
+def list_query(wanted: TAFilter) -> str:
+    """The filter as `/ta list` would read it again (`all KE #laws`): what the *Next page*
+    button carries, short by construction however the member typed it (a country's code,
+    one status word, one tag), so the button stays within Slack's 2,000 characters."""
+    if wanted.involving:
+        scope = "mine"
+    elif wanted.statuses is None:
+        scope = "all"
+    elif wanted.statuses == OPEN_STATUSES:
+        scope = "open"
+    else:
+        scope = wanted.statuses[0]
+    return " ".join(part for part in (scope, wanted.country, wanted.strategy and f"#{wanted.strategy}") if part)
 
 
 def parse_list(text: str, asker: str) -> TAFilter:
@@ -185,97 +201,118 @@ def _one_organisation(services: Services, name: str) -> Organisation:
 
 
 def interactions(app: Router, services: Services) -> None:
-    @app.action(ta_blocks.ASSIGN_BUTTON)
-    def assign_button(ack, body, action, client: WebClient, respond):
-        ack()
-        actor = body["user"]["id"]
-        try:
-            services.require_coordinator(actor, "assign requests")
-            request = services.ta.get(int(action["value"]))
-            if request.status != "new":
-                raise UserError(f"{request.ref} is already {request.status}; "
-                                f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
-            view = ta_blocks.assign_form(request, services.organisations.list(),
-                                         services.ta.matching_organisations(request))
-        except UserError as refusal:
-            answer = refusal.reply()  # (the name `refusal` is gone once this block ends)
-            services.later(lambda: respond(**answer.as_ack(), replace_original=False), "a refusal")
-            return
-        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=view), "the assign form")
-
-    @app.action(ta_blocks.DECLINE_BUTTON)
-    def decline_button(ack, body, action, respond):
-        ack()
-        try:
-            request = services.ta.move(body["user"]["id"], int(action["value"]), "declined", None)
-            reply = Reply.of(f"{request.ref} is declined; the requester has been told.", ":no_entry_sign:")
-        except UserError as refusal:
-            reply = refusal.reply()
-        services.later(lambda: respond(**reply.as_ack(), replace_original=False), "the decline answer")
-
-    @app.action(ta_blocks.PAGE_BUTTON)
-    def next_page(ack, body, action, respond):
-        ack()
-        wanted = json.loads(action["value"])
-        try:
-            reply = list_requests(services, body["user"]["id"], wanted["q"], int(wanted["p"]))
-        except UserError as refusal:
-            reply = refusal.reply()
-        services.later(lambda: respond(**reply.as_ack(), replace_original=True), "the next page")
-
-    @app.action(ta_blocks.HISTORY_BUTTON)
-    def earlier_history(ack, action, respond):
-        ack()
-        wanted = json.loads(action["value"])
-        request = services.ta.get(int(wanted["id"]))
-        earlier = [e for e in services.ta_requests.history(request.id) if e.id < int(wanted["before"])]
-        organisations = {o.id: o for o in services.organisations.list()}
-        blocks = [section(f"*{request.ref}*: earlier history")]
-        blocks += ta_blocks.history_blocks(request, earlier, organisations, ta_blocks.MAX_BLOCKS - 1)
-        reply = Reply(text=f"{request.ref}: earlier history", blocks=blocks)
-        services.later(lambda: respond(**reply.as_ack(), replace_original=False), "earlier history")
+    button(app, services, ta_blocks.ASSIGN_BUTTON, lambda click, client: assign_button(services, click, client))
+    button(app, services, ta_blocks.DECLINE_BUTTON, lambda click, client: decline_button(services, click))
+    button(app, services, ta_blocks.PAGE_BUTTON, lambda click, client: next_page(services, click),
+           replace_original=True)
+    button(app, services, ta_blocks.HISTORY_BUTTON, lambda click, client: earlier_history(services, click))
 
     @app.view(ta_blocks.REQUEST_FORM)
     def request_submitted(ack, body, view):
-        requester = body["user"]["id"]
-        new_request, errors = read_request_form(services, view["state"]["values"])
+        new_request, errors = read_request_form(services, FormValues(view["state"]["values"]))
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        services.ta.log(new_request, requester, confirm=True)
+        services.ta.log(new_request, body["user"]["id"], confirm=True)
         ack()
 
     @app.view(ta_blocks.ASSIGN_FORM)
     def assign_submitted(ack, body, view):
-        values = view["state"]["values"]
-        organisation = services.organisations.get(int(values["organisation"]["value"]["selected_option"]["value"]))
-        lead = values["lead"]["value"].get("selected_user")
-        try:
-            if organisation is None:
-                raise UserError("That organisation is no longer listed; pick another.")
-            services.ta.assign(body["user"]["id"], int(view["private_metadata"]), organisation, lead, only_new=True)
-        except UserError as refusal:
-            ack(response_action="errors", errors={"organisation": field_error(refusal.problem)})
-            return
-        ack()
+        errors = submit_assign_form(services, body["user"]["id"], view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
 
 
-def read_request_form(services: Services, values: dict) -> tuple[NewRequest | None, dict[str, str]]:
+def _button_request(services: Services, click: Click) -> int:
+    """The request a TA button is for. Assign and Decline need a coordinator whatever the
+    message they sit in (an announcement, or a digest), so the value alone decides."""
+    request_id = parse_ref(click.value, "TA")
+    if request_id is None:
+        raise UserError(NOT_OURS)
+    return request_id
+
+
+def assign_button(services: Services, click: Click, client: WebClient) -> None:
+    services.require_coordinator(click.user_id, "assign requests")
+    request = services.ta.get(_button_request(services, click))
+    if request.status != "new":
+        raise UserError(f"{request.ref} is already {request.status}; "
+                        f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
+    view = ta_blocks.assign_form(request, services.organisations.list(), services.ta.matching_organisations(request))
+    services.later(lambda: client.views_open(trigger_id=click.trigger_id, view=view), "the assign form")
+
+
+def decline_button(services: Services, click: Click) -> Reply:
+    request = services.ta.move(click.user_id, _button_request(services, click), "declined", None)
+    return Reply.of(f"{request.ref} is declined; the requester has been told.", ":no_entry_sign:")
+
+
+def next_page(services: Services, click: Click) -> Reply:
+    try:
+        wanted = json.loads(click.value)
+        query, page = wanted["q"], wanted["p"]
+        if not (isinstance(query, str) and isinstance(page, int) and 0 < page < 10_000):
+            raise ValueError
+    except (ValueError, TypeError, KeyError):
+        raise UserError(NOT_OURS) from None
+    return list_requests(services, click.user_id, query, page)
+
+
+def earlier_history(services: Services, click: Click) -> Reply:
+    try:
+        wanted = json.loads(click.value)
+        request_id, before = int(wanted["id"]), int(wanted["before"])
+    except (ValueError, TypeError, KeyError):
+        raise UserError(NOT_OURS) from None
+    request = services.ta.get(request_id)
+    earlier = [e for e in services.ta_requests.history(request.id) if e.id < before]
+    organisations = {o.id: o for o in services.organisations.list()}
+    blocks = [section(f"*{request.ref}*: earlier history")]
+    blocks += ta_blocks.history_blocks(request, earlier, organisations, ta_blocks.MAX_BLOCKS - 1)
+    return Reply(text=f"{request.ref}: earlier history", blocks=blocks)
+
+
+def submit_assign_form(services: Services, actor: str, view: dict) -> dict[str, str]:
+    """Assign as the form says; {} when done, else the errors to show by field."""
+    values = FormValues(view["state"]["values"])
+    try:
+        request_id = metadata_id(view)
+        chosen = values.selected("organisation")
+        organisation = services.organisations.get(int(chosen)) if chosen and chosen.isdigit() else None
+        if organisation is None:
+            raise UserError("Pick one of the organisations listed." if not chosen or not chosen.isdigit()
+                            else "That organisation is no longer listed; pick another.")
+    except UserError as refusal:
+        return {"organisation": field_error(refusal.problem)}
+    try:
+        lead = values.user("lead")
+    except UserError as refusal:
+        return {"lead": field_error(refusal.problem)}
+    try:
+        services.ta.assign(actor, request_id, organisation, lead, only_new=True)
+    except UserError as refusal:
+        return {"organisation": field_error(refusal.problem)}
+    return {}
+
+
+def read_request_form(services: Services, values: FormValues) -> tuple[NewRequest | None, dict[str, str]]:
     """The modal's fields, each checked on its own: (the request, {}) or (None, errors by field)."""
     errors: dict[str, str] = {}
 
     def field(block: str, read):
         try:
-            return read(values.get(block, {}).get("value", {}))
+            return read()
         except UserError as problem:
             errors[block] = field_error(problem.problem)
             return None
 
-    country = field("country", lambda v: find_country(v.get("value") or ""))
-    need = field("need", lambda v: clean_text(v.get("value") or "", what="description", limit=NEED_LIMIT))
-    strategies = field("strategies", lambda v: [find_strategy(o["value"]).tag for o in v.get("selected_options") or []])
-    kind = field("kind", lambda v: _kind((v.get("selected_option") or {}).get("value")))
-    due = field("due", lambda v: _form_date(services, v.get("selected_date")))
+    country = field("country", lambda: find_country(values.text("country")))
+    need = field("need", lambda: clean_text(values.text("need"), what="description", limit=NEED_LIMIT))
+    strategies = field("strategies", lambda: [find_strategy(tag).tag for tag in values.selected_many("strategies")])
+    kind = field("kind", lambda: _kind(values.selected("kind")))
+    due = field("due", lambda: _form_date(services, values.date("due")))
     if errors:
         return None, errors
     return NewRequest(country=country.code, need=need, strategies=strategies, kind=kind, due_date=due), {}
@@ -287,10 +324,9 @@ def _kind(value: str | None) -> str | None:
     return value
 
 
-def _form_date(services: Services, value: str | None) -> date | None:
-    if not value:
+def _form_date(services: Services, due: date | None) -> date | None:
+    if due is None:
         return None
-    due = date.fromisoformat(value)
     today = services.storage.clock().astimezone(services.settings.timezone).date()
     if due < today:
         raise UserError("That date has passed; pick today or later.")

@@ -33,6 +33,10 @@ class Meeting(BaseModel):
     def last_day(self) -> date:
         return self.end_date or self.start_date
 
+    def is_over(self, now: datetime) -> bool:
+        """Begun and past its last day: what `upcoming()` leaves out."""
+        return self.starts_at < now and self.last_day < now.date()
+
 
 class MeetingRepository:
     def __init__(self, storage: Storage):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
@@ -45,7 +46,23 @@ class Vote(str, Enum):
     MOVED = "moved"
     WITHDRAWN = "withdrawn"
     CLOSED = "closed"
+    MISSING = "missing"  # no such poll: nothing recorded
     INVALID = "invalid"  # no such option: nothing recorded
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """What a click did: the outcome, and the member's choices before it."""
+
+    outcome: Vote
+    before: frozenset[int] = frozenset()
+
+
+# The channels whose polls a member may see: the group's channel, and those where they
+# asked a poll or voted in one (what a private channel holds is for its members).
+_VISIBLE = """(channel = :group OR channel IN (
+                 SELECT channel FROM polls WHERE author = :member
+                 UNION SELECT p.channel FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE v.user_id = :member))"""
 
 
 class PollRepository:
@@ -78,25 +95,27 @@ class PollRepository:
             db.execute("DELETE FROM poll_votes WHERE poll_id = ?", [poll_id])
             db.execute("DELETE FROM polls WHERE id = ?", [poll_id])
 
-    def vote(self, poll_id: int, user_id: str, option: int) -> Vote:
+    def vote(self, poll_id: int, user_id: str, option: int) -> Ballot:
         """A click on an option: cast, move (single choice), or withdraw (a second click)."""
         with self.storage.write() as db:
             poll = self.get(poll_id)
-            if poll is None or not poll.is_open:
-                return Vote.CLOSED
+            if poll is None:
+                return Ballot(Vote.MISSING)
+            if not poll.is_open:
+                return Ballot(Vote.CLOSED)
             if not 0 <= option < len(poll.options):
-                return Vote.INVALID
-            mine = {row[0] for row in db.execute(
-                "SELECT option FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id])}
+                return Ballot(Vote.INVALID)
+            mine = frozenset(row[0] for row in db.execute(
+                "SELECT option FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id]))
             if option in mine:
                 db.execute("DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option = ?",
                            [poll_id, user_id, option])
-                return Vote.WITHDRAWN
+                return Ballot(Vote.WITHDRAWN, mine)
             if not poll.multiple:
                 db.execute("DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id])
             db.execute("INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, ?, ?, ?)",
                        [poll_id, user_id, option, to_iso(self.storage.clock())])
-            return Vote.MOVED if mine and not poll.multiple else Vote.CAST
+            return Ballot(Vote.MOVED if mine and not poll.multiple else Vote.CAST, mine)
 
     def votes(self, poll_id: int) -> dict[int, list[str]]:
         """option -> voters, in the order they voted."""
@@ -113,15 +132,18 @@ class PollRepository:
                                 [to_iso(self.storage.clock()), by, poll_id])
             return cursor.rowcount == 1
 
-    def open_polls(self, limit: int = 40) -> list[Poll]:
-        rows = self.storage.db.query("SELECT * FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL"
-                                     " ORDER BY id DESC LIMIT ?", [limit])
+    def open_polls(self, member: str, group_channel: str | None, limit: int = 40) -> list[Poll]:
+        """The newest open polls `member` may see (see _VISIBLE), whose message is posted."""
+        rows = self.storage.db.query(f"SELECT * FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL AND {_VISIBLE}"
+                                     " ORDER BY id DESC LIMIT :limit",
+                                     {"member": member, "group": group_channel, "limit": limit})
         return [Poll.from_row(row) for row in rows]
 
-    def open_count(self) -> int:
-        """Open polls whose message is posted: those open_polls() lists."""
+    def open_count(self, member: str, group_channel: str | None) -> int:
+        """How many polls open_polls() would list without a limit."""
         return self.storage.db.execute(
-            "SELECT count(*) FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL").fetchone()[0]
+            f"SELECT count(*) FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL AND {_VISIBLE}",
+            {"member": member, "group": group_channel}).fetchone()[0]
 
     def closing(self) -> list[Poll]:
         """Open polls the scheduler must close."""

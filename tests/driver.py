@@ -60,14 +60,15 @@ class SlackDriver:
                            "event": event, "event_id": f"Ev{secrets.token_hex(5)}", "event_time": int(time.time())})
         return self.post(body, content_type="application/json")
 
-    def click(self, action_id: str, value: str, user_id: str, channel_id: str = "D0COORD", message: dict | None = None) -> Answer:
-        """A button click, as a block_actions payload."""
+    def click(self, action_id: str, value: str, user_id: str, channel_id: str = "D0COORD", message: dict | None = None,
+              message_ts: str = "1.000001") -> Answer:
+        """A button click in the message at (channel_id, message_ts), as a block_actions payload."""
         return self.interaction({
             "type": "block_actions", "user": {"id": user_id, "username": user_id.lower()},
             "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
             "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}", "response_url": self.response_url,
-            "container": {"type": "message", "channel_id": channel_id, "message_ts": "1.000001"},
-            "channel": {"id": channel_id}, "message": message or {"ts": "1.000001", "text": ""},
+            "container": {"type": "message", "channel_id": channel_id, "message_ts": message_ts},
+            "channel": {"id": channel_id}, "message": message or {"ts": message_ts, "text": ""},
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "action_ts": f"{time.time():.6f}"}],
         })

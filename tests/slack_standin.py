@@ -24,6 +24,7 @@ VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
 class Call:
     method: str
     args: dict
+    result: dict | None = None  # what the stand-in answered (a message's ts, say)
 
 
 def block_problems(blocks) -> list[str]:
@@ -82,15 +83,18 @@ class SlackStandIn(LocalSlack):
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
+        call = Call(method, args)
         with self._lock:
-            self.calls.append(Call(method, args))
+            self.calls.append(call)
             if method in MESSAGE_METHODS:
                 self.problems += [f"{method}: {p}" for p in message_problems(args)]
             if method in VIEW_METHODS:
                 self.problems += [f"{method}: {p}" for p in view_problems(args.get("view"))]
             if method in self.fail_next:
-                return {"ok": False, "error": self.fail_next.pop(method)}
-        return super().answer(method, args)
+                call.result = {"ok": False, "error": self.fail_next.pop(method)}
+                return call.result
+        call.result = super().answer(method, args)
+        return call.result
 
     def on_api_call(self, method: str, args: dict):
         with self._lock:
