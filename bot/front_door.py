@@ -31,6 +31,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt.request.internals import parse_body
 
+from bot.logs import failure
+
 log = logging.getLogger("iwg.front_door")
 
 TOLERANCE_SECONDS = 5 * 60  # Slack's own window for a request's timestamp
@@ -83,11 +85,9 @@ class BlockActionsBody(_Shape):
     actions: list[_Action] = Field(min_length=1)
 
 
-class _View(_Shape):
+class _SubmittedView(_Shape):
+    type: str  # "modal"
     callback_id: str = ""
-
-
-class _SubmittedView(_View):
     state: dict[str, dict[str, dict[str, Any]]]
     private_metadata: str = ""
 
@@ -95,11 +95,6 @@ class _SubmittedView(_View):
 class ViewSubmissionBody(_Shape):
     user: _User
     view: _SubmittedView
-
-
-class ViewClosedBody(_Shape):
-    user: _User
-    view: _View
 
 
 class _Event(_Shape):
@@ -116,8 +111,7 @@ class UrlVerificationBody(_Shape):
 
 
 SHAPES: dict[str, type[_Shape]] = {
-    "block_actions": BlockActionsBody, "view_submission": ViewSubmissionBody, "view_closed": ViewClosedBody,
-    "event_callback": EventCallbackBody, "url_verification": UrlVerificationBody,
+    "block_actions": BlockActionsBody, "view_submission": ViewSubmissionBody, "event_callback": EventCallbackBody, "url_verification": UrlVerificationBody,
 }
 
 
@@ -179,4 +173,8 @@ class FrontDoor:
             log.info("answered a request seen before without acting on it%s",
                      f" (Slack's retry {retry})" if retry and retry.isdigit() else "")
             return 200, {}, ""
-        return self.dispatch(text, headers)
+        try:
+            return self.dispatch(text, headers)
+        except Exception as error:  # a body shaped in a way Bolt itself trips over: a bug to find
+            log.error("Bolt could not take a request: %s", failure(error))
+            return 500, {"Content-Type": "text/plain; charset=utf-8"}, "internal error"

@@ -94,7 +94,11 @@ def read_agenda_item(text: str) -> tuple[str, int | None]:
         if not typed.isascii() or not typed.isdigit():
             raise UserError(f"“{echo(typed)}” is not a number of minutes.", AGENDA_USAGE)
         minutes = check_minutes(int(typed))
-    return clean_text(text, what="item", limit=300, usage=AGENDA_USAGE), minutes
+    return clean_item(text), minutes
+
+
+def clean_item(text: str) -> str:
+    return clean_text(text, what="item", limit=300, usage=AGENDA_USAGE)
 
 
 def check_minutes(minutes: int) -> int:
@@ -146,8 +150,10 @@ class MeetingService:
                 minutes: int | None = None) -> tuple[AgendaItem, Meeting]:
         """An item for the next meeting (or the one the form was for, if still ahead);
         `minutes` from the form's own field, else as typed at the end of `text`."""
-        item_text, typed = read_agenda_item(text)
-        minutes = check_minutes(minutes) if minutes is not None else typed
+        if minutes is None:
+            item_text, minutes = read_agenda_item(text)
+        else:  # the form's own field: the text is the item, brackets and all
+            item_text, minutes = clean_item(text), check_minutes(minutes)
         with self.storage.write():
             meeting = self.get(meeting_id) if meeting_id else self.next_meeting()
             if meeting.status != "scheduled":

@@ -103,6 +103,12 @@ class Router:
         app.view(ANY)(on_view)
         for event_type, handler in self.events:
             app.event(event_type)(handler)
+        app.event(ANY)(self._unhandled_event)  # last: Bolt would log an unhandled one's body
+
+    @staticmethod
+    def _unhandled_event(ack, event) -> None:
+        log.info("an event nobody handles: %s", str(event.get("type", ""))[:40])
+        ack()
 
     def _run(self, handler: Handler | None, what: str, name: str, **arguments) -> None:
         if handler is None:

@@ -38,18 +38,19 @@ class SlackDriver:
         self.response_url = response_url
         self.team_id = team_id
 
-    def command_body(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG") -> str:
+    def command_body(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
+                     channel_name: str = "iwg") -> str:
         return urlencode({
             "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "iwg",
-            "channel_id": channel_id, "channel_name": "iwg", "user_id": user_id,
+            "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
             "user_name": user_id.lower(), "command": command, "text": text, "api_app_id": "A0IWG",
             "is_enterprise_install": "false", "response_url": self.response_url,
             "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}",
         })
 
     def command(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
-                **kwargs) -> Answer:
-        return self.post(self.command_body(command, text, user_id, channel_id), **kwargs)
+                channel_name: str = "iwg", **kwargs) -> Answer:
+        return self.post(self.command_body(command, text, user_id, channel_id, channel_name), **kwargs)
 
     def interaction(self, payload: dict, **kwargs) -> Answer:
         return self.post(urlencode({"payload": json.dumps(payload)}), **kwargs)

@@ -29,6 +29,18 @@ def test_straight_and_curly_quotes_and_flags():
     assert read_poll('"Q" "a &amp; b" "&lt;c&gt;"', UTC, NOW).options == ["a & b", "<c>"]
 
 
+@pytest.mark.parametrize("text, question, options", [
+    ('"Adopt the “INSPIRE” handbook?" "Yes" "No"', "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
+    ('“Adopt the “INSPIRE” handbook?” “Yes” “No”', "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
+    ("‘Venue?’ ‘Côte d’Ivoire’ ‘Senegal’", "Venue?", ["Côte d’Ivoire", "Senegal"]),
+    ("„Wo?“ „Berlin“ „Wien“", "Wo?", ["Berlin", "Wien"]),
+    ("«Où ?» «Paris» «Dakar»", "Où ?", ["Paris", "Dakar"]),
+])
+def test_nested_single_and_other_languages_quotes(text, question, options):
+    poll = read_poll(text, UTC, NOW)
+    assert (poll.question, poll.options) == (question, options)
+
+
 @pytest.mark.parametrize("text, problem", [
     ('"Only one?" "yes"', "at least 2 options; this one has 1"),
     ('"Q" ' + " ".join(f'"o{n}"' for n in range(11)), "at most 10 options; this one has 11"),
@@ -51,9 +63,12 @@ def test_bad_polls_are_refused(text, problem):
 
 
 def post_poll(driver, standin, text: str, user_id: str = "U0ASKER") -> tuple[dict, str]:
+    def posts():
+        return [c for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+
+    before = len(posts())
     assert driver.command("/poll", text, user_id=user_id, channel_id=CHANNEL).body == ""
-    call = standin.wait_for(lambda: [c for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL],
-                            what="the poll")[-1]
+    call = standin.wait_for(lambda: len(posts()) > before and posts(), what="the poll")[-1]
     posted = {**call.args, "ts": call.result["ts"]}
     return posted, posted["text"]
 

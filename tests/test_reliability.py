@@ -59,6 +59,10 @@ def test_any_command_text_gets_an_answer_and_the_database_stays_sound(bot, stand
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert "Traceback" not in process.logs()
+    for call in standin.calls:  # whatever was typed, no channel post pings anyone
+        if call.method in ("chat.postMessage", "chat.update") and not str(call.args.get("channel")).startswith("D"):
+            posted = str(call.args)
+            assert not any(ping in posted for ping in ("<@U", "<!channel>", "<!here>", "<!everyone>")), posted[:300]
 
 
 def test_notifications_survive_rate_limits_errors_and_dropped_connections(bot, standin):

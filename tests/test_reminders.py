@@ -156,6 +156,7 @@ def test_reminders_come_on_time_with_the_agenda(start_bot, standin):
     text = str(last["blocks"])
     assert "in 1 minute" in last["text"] and "Country updates &lt;b&gt; (20 min)" in text and "20 min in all" in text
     assert f"<!date^{int(starts.timestamp())}^" in text
+    assert "<@U0MEMBER>" not in text and "— U0MEMBER" in text  # the proposer by name: a reminder pings nobody
 
 
 def test_a_reminder_missed_while_down_is_sent_on_start_and_none_twice(start_bot, standin):
