@@ -319,7 +319,7 @@ def _bare_answer_problem(status: int, data: bytes) -> str | None:
     return None if status == 200 else f"HTTP {status}"
 
 
-def commands(driver: BodyDriver, poll_id: int | None, poll_options: int) -> list[Command]:
+def commands(driver: BodyDriver, poll_id: int | None, poll_options: int, poll_ts: str | None = None) -> list[Command]:
     def slash(command: str, text: str = "") -> Callable[[random.Random, int], str]:
         return lambda rng, n: driver.command_body(command, text, user_id=COORDINATOR)
 
@@ -327,7 +327,7 @@ def commands(driver: BodyDriver, poll_id: int | None, poll_options: int) -> list
         option = rng.randrange(poll_options)
         # members U0001..U0500 in turn: some cast, some move, some withdraw their vote
         return driver.click(f"poll_vote:{option}", f"{poll_id}:{option}", user_id=filler.USERS[n % len(filler.USERS)],
-                            channel_id="C0IWG")
+                            channel_id="C0IWG", message_ts=poll_ts or "1.000001")
 
     typed = ["/iwg help", "/iwg coordinators", "/iwg orgs", "/ta list", "/ta list all Kenya", "/ta show TA-50000",
              "/ta new Kenya: bench need #safe", "/ta note 50000 bench note", "/meetings", "/meetings 2024",
@@ -690,7 +690,7 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
                   flush=True)
 
         driver = BodyDriver("http://127.0.0.1", SIGNING_SECRET, slack.response_url("bench"))
-        chosen = commands(driver, made.open_poll, made.open_poll_options)
+        chosen = commands(driver, made.open_poll, made.open_poll_options, made.open_poll_ts)
         if args.commands:
             wanted = [w.strip().lstrip("/") for w in args.commands.split(",")]
             chosen = [c for c in chosen if c.key in wanted or c.name.lstrip("/") in wanted]

@@ -74,6 +74,7 @@ class Filled:
     votes: int = 0
     open_poll: int | None = None  # the newest open, posted poll (what the vote clicks hit)
     open_poll_options: int = 0
+    open_poll_ts: str | None = None  # where its message is: a vote counts only from its own message
     reminder_meetings: dict[int, float] = field(default_factory=dict)  # meeting id -> due (epoch seconds)
     seconds: float = 0.0
 
@@ -102,7 +103,8 @@ def fill(path: str | Path, *, ta: int = 100_000, agenda: int = 10_000, meetings:
                          [(" ".join(rng.sample(STRATEGY_TAGS, rng.randint(1, 4))), i) for i in org_ids])
         out.ta_requests, out.ta_events = _ta(conn, rng, ta, org_ids, now)
         out.meetings, out.agenda_items = _meetings(conn, rng, meetings, agenda, now)
-        out.polls, out.votes, out.open_poll, out.open_poll_options = _polls(conn, rng, polls, votes, now)
+        out.polls, out.votes, out.open_poll, out.open_poll_options, out.open_poll_ts = _polls(conn, rng, polls, votes,
+                                                                                             now)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as a long-running database would be
     finally:
@@ -260,7 +262,7 @@ def _meetings(conn: sqlite3.Connection, rng: random.Random, total: int, items: i
 
 
 def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
-           now: datetime) -> tuple[int, int, int | None, int]:
+           now: datetime) -> tuple[int, int, int | None, int, str | None]:
     span = 3 * 365 * 86400
     created = sorted(now - timedelta(seconds=rng.uniform(3600, span)) for _ in range(count))
     first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM polls").fetchone()[0]
@@ -274,16 +276,16 @@ def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
         is_open = n >= open_from
         closes_at = iso(now + timedelta(days=rng.randint(2, 20))) if is_open and rng.random() < 0.3 else None
         closed_at = None if is_open else iso(min(now, at + timedelta(days=rng.randint(1, 14))))
+        ts = f"{int(at.timestamp())}.{n:06d}"
         polls.append((poll_id, rng.choice(QUESTIONS).format(q=rng.randint(1, 4)),
                       json.dumps(options), anonymous, multiple, hidden, author, "C0IWG",
-                      f"{int(at.timestamp())}.{n:06d}", closes_at, closed_at,
-                      None if is_open else rng.choice((author, "scheduler")), iso(at)))
-        shapes.append((poll_id, len(options), multiple, at))
+                      ts, closes_at, closed_at, None if is_open else rng.choice((author, "scheduler")), iso(at)))
+        shapes.append((poll_id, len(options), multiple, at, ts))
     conn.executemany(
         "INSERT INTO polls (id, question, options, anonymous, multiple, hidden, author, channel, ts, closes_at,"
         " closed_at, closed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", polls)
     if not shapes:
-        return 0, 0, None, 0
+        return 0, 0, None, 0, None
     # votes per poll: random shares of the total, at most one per member per option
     weights = [rng.uniform(0.3, 1.7) for _ in shapes]
     scale = votes / sum(weights)
@@ -291,7 +293,7 @@ def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
     for i in range(votes - sum(wanted)):
         wanted[i % len(wanted)] += 1
     rows = []
-    for (poll_id, options, multiple, at), n in zip(shapes, wanted):
+    for (poll_id, options, multiple, at, _), n in zip(shapes, wanted):
         cells = [(u, o) for u in USERS for o in range(options)] if multiple else None
         if multiple:
             chosen = rng.sample(cells, min(n, len(cells)))
@@ -301,7 +303,9 @@ def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
             rows.append((poll_id, user, option, iso(at + timedelta(seconds=rng.uniform(60, 86400)))))
     conn.executemany("INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, ?, ?, ?)", rows)
     newest_open = max(shapes[open_from:], key=lambda s: s[0]) if count else None
-    return len(polls), len(rows), newest_open and newest_open[0], newest_open[1] if newest_open else 0
+    if newest_open is None:
+        return len(polls), len(rows), None, 0, None
+    return len(polls), len(rows), newest_open[0], newest_open[1], newest_open[4]
 
 
 def main() -> int:

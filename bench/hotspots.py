@@ -154,13 +154,13 @@ def main() -> int:
         bare = build_bare(slack)
         if made is None:
             row = services.storage.db.execute(
-                "SELECT id, options FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL ORDER BY id DESC LIMIT 1"
+                "SELECT id, options, ts FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL ORDER BY id DESC LIMIT 1"
             ).fetchone()
-            poll_id, options = (row[0], len(__import__("json").loads(row[1]))) if row else (None, 0)
+            poll_id, options, ts = (row[0], len(__import__("json").loads(row[1])), row[2]) if row else (None, 0, None)
         else:
-            poll_id, options = made.open_poll, made.open_poll_options
+            poll_id, options, ts = made.open_poll, made.open_poll_options, made.open_poll_ts
         driver = BodyDriver("http://127.0.0.1", SIGNING_SECRET, slack.response_url("profile"))
-        chosen = commands(driver, poll_id, options)
+        chosen = commands(driver, poll_id, options, ts)
         if args.commands:
             wanted = [w.strip().lstrip("/") for w in args.commands.split(",")]
             chosen = [c for c in chosen if c.key in wanted or c.name.lstrip("/") in wanted]

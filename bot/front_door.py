@@ -7,14 +7,19 @@ log, to anyone. Here the steps run in the order that keeps a stranger out of eve
 1. the signature, on the raw bytes: headers of the exact form Slack sends (a timestamp of
    digits within five minutes of now, `v0=` and 64 hex digits), then the HMAC. Anything
    else is 401, and one log line that names the reason, never the body.
-2. the body, decoded and parsed as Bolt will parse it, and checked to have the shape of
-   what Slack sends (a slash command, a click, a form, an event): 400 if it does not.
+2. the body, decoded and made into Bolt's own request object (which parses it), and
+   checked to have the shape of what Slack sends (a slash command, a click, a form, an
+   event): 400 if it does not. The handlers check each value again as they read it
+   (handlers/forms.py); this only keeps out what Bolt itself would trip over.
 3. replays: a request's signature (an event's ID, as Slack re-sends an event with a new
    signature) is recorded in the database before it is acted on; seen before, by this
-   process or another, it is answered 200 with an empty body and not acted on again.
+   process or another, it is answered 200 with an empty body and not acted on again. One
+   that failed (5xx) is forgotten again, so Slack's retry of it is acted on.
 
-Only then does Bolt get the request (and checks the signature again, which costs
-microseconds and keeps Bolt's own guarantee for the other run modes' sake).
+Only then does Bolt get that request object (and checks the signature again, which costs
+microseconds and keeps Bolt's own guarantee for the other run modes' sake). Slack's
+certificate check (`ssl_check=1`, unsigned, acting on nothing) is answered 200 first, as
+Bolt does.
 """
 
 from __future__ import annotations
@@ -24,14 +29,17 @@ import hmac
 import logging
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from urllib.parse import parse_qsl
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from slack_bolt.request.internals import parse_body
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
 
 from bot.logs import failure
+from storage.seen_requests import SeenRequestRepository
 
 log = logging.getLogger("iwg.front_door")
 
@@ -85,10 +93,14 @@ class BlockActionsBody(_Shape):
     actions: list[_Action] = Field(min_length=1)
 
 
+class _State(_Shape):
+    values: dict[str, dict[str, Any]]  # block_id -> action_id -> what the field holds
+
+
 class _SubmittedView(_Shape):
     type: str  # "modal"
     callback_id: str = ""
-    state: dict[str, dict[str, dict[str, Any]]]
+    state: _State
     private_metadata: str = ""
 
 
@@ -111,36 +123,46 @@ class UrlVerificationBody(_Shape):
 
 
 SHAPES: dict[str, type[_Shape]] = {
-    "block_actions": BlockActionsBody, "view_submission": ViewSubmissionBody, "event_callback": EventCallbackBody, "url_verification": UrlVerificationBody,
+    "block_actions": BlockActionsBody, "view_submission": ViewSubmissionBody, "event_callback": EventCallbackBody,
+    "url_verification": UrlVerificationBody,
 }
 
 
-def read_body(raw: bytes, content_type: str) -> tuple[str, dict]:
-    """(the body as text, what Bolt will parse from it), or a Refusal (400) saying what is wrong."""
+def ssl_check(raw: bytes) -> bool:
+    """Slack's certificate check (`ssl_check=1`, unsigned): answered 200, as Bolt would, and
+    acted on by nothing. Only a short plain form of nothing else is one."""
+    if len(raw) > 512 or not raw.isascii() or not raw.startswith(b"ssl_check=") and b"&ssl_check=" not in raw:
+        return False
+    fields = dict(parse_qsl(raw.decode("ascii"), keep_blank_values=True))
+    return fields.get("ssl_check") == "1" and not {"command", "payload", "type"} & set(fields)
+
+
+def read_request(raw: bytes, headers: dict[str, str]) -> BoltRequest:
+    """The request as Bolt will take it, or a Refusal (400) saying what is wrong. Bolt parses
+    it here, once (the same object is dispatched), so the body cannot be read two ways."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise Refusal(400, "body is not UTF-8") from None
     try:
-        payload = parse_body(text, content_type or None)  # as Bolt will parse it
-    except ValueError:  # json.JSONDecodeError is one
-        raise Refusal(400, "body does not parse") from None
+        request = BoltRequest(body=text, headers=headers)
+    except Exception:  # JSON that does not parse, or a value of a type Bolt trips over
+        raise Refusal(400, "body does not parse as Slack's") from None
+    payload = request.body
     if not isinstance(payload, dict):
         raise Refusal(400, "body is not an object")
     kind = payload.get("type")
     shape = SHAPES.get(kind) if isinstance(kind, str) else None
     if shape is None and "command" in payload:
         shape = SlashCommandBody
-    if shape is None and "ssl_check" in payload:  # Slack checking the certificate; Bolt answers it
-        shape = _Shape
     if shape is None:
         raise Refusal(400, "body is not a command, click, form or event")
     try:
         shape.model_validate(payload)
-    except ValidationError as error:
-        where = ", ".join(".".join(map(str, e["loc"])) for e in error.errors()[:3])
-        raise Refusal(400, f"{shape.__name__} malformed at {where}") from None  # field names, never values
-    return text, payload
+    except ValidationError as error:  # the field's path, never its value
+        where = ", ".join(".".join(str(part)[:20] for part in e["loc"]) for e in error.errors()[:3])
+        raise Refusal(400, f"{shape.__name__} malformed at {where}") from None
+    return request
 
 
 def replay_key(payload: dict, signature: str) -> str:
@@ -151,30 +173,39 @@ def replay_key(payload: dict, signature: str) -> str:
     return signature
 
 
+_PLAIN = {"Content-Type": "text/plain; charset=utf-8"}
+_WHY = {400: "Bad Request", 401: "Unauthorized"}  # what a stranger reads; the reason goes to the log
+
+
 class FrontDoor:
     """Checks a POST and returns (status, headers, body): its own refusal, or Bolt's answer."""
 
-    def __init__(self, signing_secret: str, first_time: Callable[[str], bool],
-                 dispatch: Callable[[str, dict[str, str]], tuple[int, dict, str]]):
+    def __init__(self, signing_secret: str, app: App, seen: SeenRequestRepository):
         self.secret = signing_secret.encode()
-        self.first_time = first_time
-        self.dispatch = dispatch
+        self.app = app
+        self.seen = seen
 
     def handle(self, raw: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        if ssl_check(raw):
+            return 200, {}, ""
         try:
             signature = headers.get("x-slack-signature", "")
             verify(self.secret, headers.get("x-slack-request-timestamp", ""), signature, raw)
-            text, payload = read_body(raw, headers.get("content-type", ""))
+            request = read_request(raw, headers)
         except Refusal as refusal:
             log.info("refused a request (%s): %s", refusal.status, refusal.reason)
-            return refusal.status, {"Content-Type": "text/plain; charset=utf-8"}, refusal.reason
-        if not self.first_time(replay_key(payload, signature)):
+            return refusal.status, _PLAIN, _WHY[refusal.status]
+        key = replay_key(request.body, signature)
+        if not self.seen.first_time(key):
             retry = headers.get("x-slack-retry-num")
             log.info("answered a request seen before without acting on it%s",
                      f" (Slack's retry {retry})" if retry and retry.isdigit() else "")
             return 200, {}, ""
         try:
-            return self.dispatch(text, headers)
+            response = self.app.dispatch(request)
         except Exception as error:  # a body shaped in a way Bolt itself trips over: a bug to find
             log.error("Bolt could not take a request: %s", failure(error))
-            return 500, {"Content-Type": "text/plain; charset=utf-8"}, "internal error"
+            response = BoltResponse(status=500, body="internal error")
+        if response.status >= 500:  # not acted on: Slack's retry of it must be taken
+            self.seen.forget(key)
+        return response.status, {name: ", ".join(values) for name, values in response.headers.items()}, response.body

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from http import HTTPStatus
 
 import waitress
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
+from waitress.channel import HTTPChannel
 
 from bot.front_door import FrontDoor
 from storage import Storage
@@ -40,12 +41,39 @@ LIMITS = {
     # at most 3,000 characters) and its state, a few hundred KB at the very most.
     "max_request_body_size": 1024 * 1024,
 }
+# channel_timeout counts silence only, so a client that trickles a byte every few seconds
+# would keep its connection, and a thousand of them every connection. A request must
+# arrive whole within this many seconds of its first byte (Slack's take milliseconds).
+REQUEST_SECONDS = 5
+
+
+class SlackChannel(HTTPChannel):
+    """A waitress connection that remembers when the request it is receiving began."""
+
+    request_started: float | None = None
+
+    def received(self, data):
+        if self.request is None and data:  # the first bytes of a new request
+            self.request_started = time.time()
+        done = super().received(data)
+        if self.request is None:  # nothing partly received is left
+            self.request_started = None
+        return done
+
+
+def close_slow_requests(server, now: float) -> None:
+    """Close each connection whose request has taken longer than REQUEST_SECONDS to arrive
+    (run by waitress's maintenance, every cleanup_interval, in its main loop)."""
+    for channel in list(server.active_channels.values()):
+        started = getattr(channel, "request_started", None)
+        if started is not None and now - started > REQUEST_SECONDS:
+            channel.will_close = True
 
 
 def wsgi_app(app: App, storage: Storage, signing_secret: str):
     """`POST /slack/events` through the front door to Bolt; `GET /healthz` answers 200 while
     the database answers."""
-    door = FrontDoor(signing_secret, SeenRequestRepository(storage).first_time, _bolt(app))
+    door = FrontDoor(signing_secret, app, SeenRequestRepository(storage))
 
     def application(environ, start_response):
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
@@ -57,14 +85,6 @@ def wsgi_app(app: App, storage: Storage, signing_secret: str):
         return _answer(start_response, status, headers, body)
 
     return application
-
-
-def _bolt(app: App):
-    def dispatch(body: str, headers: dict[str, str]) -> tuple[int, dict, str]:
-        response = app.dispatch(BoltRequest(body=body, headers=headers))
-        return response.status, {name: ", ".join(values) for name, values in response.headers.items()}, response.body
-
-    return dispatch
 
 
 def _body(environ) -> bytes:
@@ -105,5 +125,13 @@ def make_server(app: App, storage: Storage, port: int, signing_secret: str, host
     """A waitress server with the limits above; `.run()` serves until the process ends."""
     server = waitress.create_server(wsgi_app(app, storage, signing_secret), host=host, port=port, threads=THREADS,
                                     ident="iwg-bot", **LIMITS)
+    server.channel_class = SlackChannel  # waitress makes each accepted connection of this class
+    idle_check = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle_check(now)
+        close_slow_requests(server, now)
+
+    server.maintenance = maintenance
     log.info("HTTP mode: POST %s and GET /healthz on port %s", EVENTS_PATH, server.effective_port)
     return server

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from bot.render import MAX_BLOCKS, Reply, context, date_token, escape, header, mention, pack_lines, section, truncate
+from bot.render import (MAX_BLOCKS, Reply, context, date_token, escape, header, mention, name, pack_lines, section,
+                        truncate)
 from storage.agenda import AgendaItem
 from storage.meetings import Meeting
 
@@ -49,7 +50,7 @@ def agenda_lines(items: list[AgendaItem], names: dict[str, str] | None = None) -
     """One line per item. With `names` (for a channel post) proposers are shown by name, so
     the post pings nobody; without, as mentions, which only the one member reading sees."""
     def proposer(user_id: str) -> str:
-        return mention(user_id) if names is None else escape(names.get(user_id, "a member"))
+        return mention(user_id) if names is None else name(names, user_id)
 
     return [f"• *{i.ref}* {escape(truncate(i.text, 300))}" + (f" ({i.minutes} min)" if i.minutes else "")
             + f" — {proposer(i.proposer)}" for i in items]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.render import Reply, context, date_token, escape, pack_lines, section, truncate
+from bot.render import Reply, context, date_token, escape, name, pack_lines, section, truncate
 from storage.polls import Ballot, Poll, Vote
 
 VOTE_PREFIX = "poll_vote:"  # + option number; the buttons' action_ids
@@ -32,7 +32,7 @@ def poll_message(poll: Poll, votes: dict[int, list[str]], names: dict[str, str])
             share = f" ({round(100 * len(users) / total)}%)" if total else ""
             line += f"\n{bar(len(users), total)} {len(users)}{share}"
             if users and not poll.anonymous:
-                shown = ", ".join(escape(names.get(u, u)) for u in users[:NAMES_SHOWN])
+                shown = ", ".join(name(names, u) for u in users[:NAMES_SHOWN])
                 line += f"  {shown}" + (f" and {len(users) - NAMES_SHOWN} more" if len(users) > NAMES_SHOWN else "")
         button = None if poll.closed_at else {
             "type": "button", "action_id": f"{VOTE_PREFIX}{number}", "value": f"{poll.id}:{number}",
@@ -57,7 +57,7 @@ def _footer(poll: Poll, voters: int, names: dict[str, str]) -> str:
         kind.append("anonymous")
     if poll.hidden and poll.is_open:
         kind.append("results hidden until it closes")
-    parts = [f"{poll.ref} by {escape(names.get(poll.author, 'a member'))}", ", ".join(kind), f"{voters} voter{'s' if voters != 1 else ''}"]
+    parts = [f"{poll.ref} by {name(names, poll.author)}", ", ".join(kind), f"{voters} voter{'s' if voters != 1 else ''}"]
     if poll.closed_at:
         parts.append(f"closed {date_token(poll.closed_at, '{date_short_pretty} {time}')}")
     elif poll.closes_at:

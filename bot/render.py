@@ -39,6 +39,11 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+def name(names: dict[str, str], user_id: str) -> str:
+    """A member by display name (from bot.names), for what a channel reads: nobody pinged."""
+    return escape(names.get(user_id, "a member"))
+
+
 def date_token(moment: datetime, style: str = "{date_long_pretty} {time}") -> str:
     """A Slack date token: each member reads the time in their own zone; the fallback is UTC."""
     epoch = int(moment.timestamp())

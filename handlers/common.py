@@ -95,11 +95,17 @@ def post_for(services, client: WebClient, cmd: SlashCommand, render: Callable[[W
     channel = services.settings.channel or cmd.channel_id
 
     def post() -> None:
-        reply = render(client)
         try:
+            reply = render(client)
             client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
         except SlackApiError as error:
-            WebhookClient(cmd.response_url).send(**error_reply(cannot_post(cmd, channel, what, error)).as_ack())
+            problem = cannot_post(cmd, channel, what, error)
+        except Exception as error:  # Slack out of reach after the client's retries: the asker was told "Posting…"
+            log.warning("%s not posted: %s", what, failure(error))
+            problem = f"I could not reach Slack to post {what}; please try again in a moment."
+        else:
+            return
+        WebhookClient(cmd.response_url).send(**error_reply(problem).as_ack())
 
     services.later(post, f"posting {what}")
     return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")

@@ -21,6 +21,7 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 _NUMBER = re.compile(r"[0-9]{1,6}")
 
 OUT_OF_DATE = "This form is out of date; close it and open it again."
+NOT_OURS = "That button is not one I made, so I did nothing."
 
 
 class FormValues:
@@ -28,6 +29,12 @@ class FormValues:
 
     def __init__(self, values: dict):
         self.values = values if isinstance(values, dict) else {}
+
+    @classmethod
+    def of(cls, view: dict) -> "FormValues":
+        """The fields of a submitted view (`view.state.values`)."""
+        state = view.get("state") if isinstance(view, dict) else None
+        return cls(state.get("values") if isinstance(state, dict) else {})
 
     def _element(self, block: str) -> dict[str, Any]:
         element = (self.values.get(block) or {}).get(ACTION_ID) if isinstance(self.values.get(block), dict) else None
@@ -119,5 +126,3 @@ class Click(BaseModel):
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
-
-NOT_OURS = "That button is not one I made, so I did nothing."

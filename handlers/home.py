@@ -16,9 +16,9 @@ from handlers.router import Router
 def register(app: Router, services: Services) -> None:
     @app.event("app_home_opened")
     def home_opened(event, client: WebClient):
-        if event.get("tab", "home") != "home":
+        user = event.get("user")
+        if event.get("tab", "home") != "home" or not isinstance(user, str) or not user:
             return
-        user = event["user"]
         services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
 
     @app.action(digest_blocks.HOME_NEW_REQUEST)
@@ -51,7 +51,7 @@ def register(app: Router, services: Services) -> None:
 
 def submit_agenda_form(services: Services, proposer: str, view: dict) -> dict[str, str]:
     """Propose the form's item; {} when done, else the errors to show by field."""
-    values = FormValues(view["state"]["values"])
+    values = FormValues.of(view)
     try:
         minutes = values.whole_number("minutes")
         if minutes is not None:

@@ -209,7 +209,7 @@ def interactions(app: Router, services: Services) -> None:
 
     @app.view(ta_blocks.REQUEST_FORM)
     def request_submitted(ack, body, view):
-        new_request, errors = read_request_form(services, FormValues(view["state"]["values"]))
+        new_request, errors = read_request_form(services, FormValues.of(view))
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -225,7 +225,7 @@ def interactions(app: Router, services: Services) -> None:
             ack()
 
 
-def _button_request(services: Services, click: Click) -> int:
+def _button_request(click: Click) -> int:
     """The request a TA button is for. Assign and Decline need a coordinator whatever the
     message they sit in (an announcement, or a digest), so the value alone decides."""
     request_id = parse_ref(click.value, "TA")
@@ -236,7 +236,7 @@ def _button_request(services: Services, click: Click) -> int:
 
 def assign_button(services: Services, click: Click, client: WebClient) -> None:
     services.require_coordinator(click.user_id, "assign requests")
-    request = services.ta.get(_button_request(services, click))
+    request = services.ta.get(_button_request(click))
     if request.status != "new":
         raise UserError(f"{request.ref} is already {request.status}; "
                         f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
@@ -245,7 +245,7 @@ def assign_button(services: Services, click: Click, client: WebClient) -> None:
 
 
 def decline_button(services: Services, click: Click) -> Reply:
-    request = services.ta.move(click.user_id, _button_request(services, click), "declined", None)
+    request = services.ta.move(click.user_id, _button_request(click), "declined", None)
     return Reply.of(f"{request.ref} is declined; the requester has been told.", ":no_entry_sign:")
 
 
@@ -276,7 +276,7 @@ def earlier_history(services: Services, click: Click) -> Reply:
 
 def submit_assign_form(services: Services, actor: str, view: dict) -> dict[str, str]:
     """Assign as the form says; {} when done, else the errors to show by field."""
-    values = FormValues(view["state"]["values"])
+    values = FormValues.of(view)
     try:
         request_id = metadata_id(view)
         chosen = values.selected("organisation")

@@ -23,3 +23,8 @@ class SeenRequestRepository:
             cursor = db.execute("INSERT OR IGNORE INTO seen_requests (key, seen_at) VALUES (?, ?)",
                                 [key, to_iso(now)])
             return cursor.rowcount == 1
+
+    def forget(self, key: str) -> None:
+        """A request that was not acted on after all (it failed): its retry is a first time."""
+        with self.storage.write() as db:
+            db.execute("DELETE FROM seen_requests WHERE key = ?", [key])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+import threading
 import time
 from urllib.parse import urlencode
 
@@ -55,6 +56,14 @@ def test_unsigned_odd_bodies_are_401_before_anything_parses_them(bot, raw, conte
      "application/x-www-form-urlencoded"),
     (b'{"type": "event_callback", "event": "app_home_opened"}', "application/json"),
     (b"text=help", "application/x-www-form-urlencoded"),
+    # fields of a type Bolt trips over while it reads who and where (found by review)
+    (b"command=%2Fiwg&text=help&user_id=U0X", "application/json; charset=utf-8"),
+    (b"payload=" + json.dumps({"type": "block_actions", "user": {"id": "U0X"}, "channel": 5,
+                               "actions": [{"action_id": "a"}]}).encode(), "application/x-www-form-urlencoded"),
+    (json.dumps({"type": "event_callback", "event_id": "Ev1", "authorizations": "abc",
+                 "event": {"type": "app_home_opened"}}).encode(), "application/json"),
+    (b"payload=" + json.dumps({"type": "view_submission", "user": {"id": "U0X"},
+                               "view": {"type": "modal", "state": {}}}).encode(), "application/x-www-form-urlencoded"),
 ])
 def test_signed_bodies_that_do_not_parse_are_400_and_change_nothing(bot, raw, content_type):
     driver, process = bot
@@ -174,8 +183,75 @@ def test_stalled_connections_do_not_keep_acks_out(bot):
             sock.close()
 
 
+def test_a_thousand_connections_that_trickle_their_headers_do_not_keep_acks_out(bot):
+    driver, process = bot
+    port = int(driver.base_url.rsplit(":", 1)[1])
+    trickling, stop = [], threading.Event()
+    for _ in range(1010):  # more than the server's 1,000 connections
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n")
+        trickling.append(sock)
+
+    def trickle():  # a byte a second: never silent long enough to be closed as idle
+        while not stop.wait(1):
+            for sock in trickling:
+                try:
+                    sock.send(b"X")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        answer = driver.command("/iwg", "help")
+        # each trickling request is closed 5 s after its first byte (checked every 2 s)
+        assert answer.status == 200 and time.monotonic() - started < 9.5
+    finally:
+        stop.set()
+        thread.join()
+        for sock in trickling:
+            sock.close()
+
+
 def test_a_body_larger_than_any_slack_payload_is_refused_unread(bot):
     driver, process = bot
     answer = driver.post_raw(b"command=%2Fiwg&text=" + b"x" * (1024 * 1024 + 10))
     assert answer.status == 413
     assert "Traceback" not in process.logs()
+
+
+class FailingApp:
+    """Bolt's place, answering 500 the first time, as when a request could not be acted on."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def dispatch(self, request):
+        from slack_bolt import BoltResponse
+
+        self.calls += 1
+        return BoltResponse(status=500 if self.calls == 1 else 200, body="")
+
+
+def test_a_request_that_failed_is_forgotten_so_slacks_retry_is_acted_on(tmp_dir):
+    from bot.front_door import FrontDoor
+    from storage import Storage
+    from storage.seen_requests import SeenRequestRepository
+
+    storage = Storage(tmp_dir / "door.sqlite3")
+    storage.migrate()
+    app = FailingApp()
+    door = FrontDoor("secret", app, SeenRequestRepository(storage))
+    body = json.dumps({"type": "event_callback", "event_id": "Ev1", "event": {"type": "app_home_opened"}}).encode()
+
+    def send(retry: str | None = None) -> int:
+        ts = str(int(time.time()))
+        headers = {"x-slack-request-timestamp": ts, "x-slack-signature": sign("secret", ts, body.decode()),
+                   "content-type": "application/json", **({"x-slack-retry-num": retry} if retry else {})}
+        return door.handle(body, headers)[0]
+
+    assert send() == 500
+    assert send("1") == 200 and app.calls == 2  # the retry was acted on
+    assert send("2") == 200 and app.calls == 2  # and only once
+    storage.close()

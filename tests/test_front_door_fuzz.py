@@ -37,8 +37,20 @@ FIELD = st.fixed_dictionaries({}, optional={
 BLOCKS = st.sampled_from(["country", "need", "strategies", "kind", "due", "organisation", "lead", "item", "minutes"])
 
 
+# top-level fields Bolt reads to know who and where, whatever the kind
+AROUND = st.fixed_dictionaries({}, optional={name: ANYTHING for name in (
+    "channel", "team", "enterprise", "authorizations", "response_urls", "is_enterprise_install", "user_id",
+    "channel_id", "team_id", "api_app_id", "token")})
+
+
 @st.composite
 def payloads(draw, response_url: str) -> dict:
+    body = draw(one_payload(response_url))
+    return {**draw(AROUND), **body} if isinstance(body, dict) and draw(st.booleans()) else body
+
+
+@st.composite
+def one_payload(draw, response_url: str):
     kind = draw(st.sampled_from(["block_actions", "view_submission", "event_callback", "other"]))
     user = {"id": draw(USERS)}
     if kind == "block_actions":
@@ -48,8 +60,9 @@ def payloads(draw, response_url: str) -> dict:
                 "response_url": response_url}
     if kind == "view_submission":
         values = draw(st.dictionaries(BLOCKS, st.fixed_dictionaries({"value": FIELD}), max_size=6))
-        return {"type": kind, "user": user, "view": {"callback_id": draw(CALLBACKS), "id": "V0",
-                                                     "private_metadata": draw(VALUES), "state": {"values": values}}}
+        view = {"type": "modal", "callback_id": draw(CALLBACKS), "id": "V0", "private_metadata": draw(VALUES),
+                "state": {"values": values}}
+        return {"type": kind, "user": user, "view": draw(st.just(view) | ANYTHING)}
     if kind == "event_callback":
         return {"type": kind, "event_id": draw(st.text(min_size=1, max_size=10)),
                 "event": {"type": draw(st.sampled_from(["app_home_opened", "message", "x"])), "user": draw(USERS),
@@ -66,7 +79,7 @@ def bodies(draw, response_url: str = "http://127.0.0.1:9/response/none") -> tupl
         return urlencode({"payload": payload}).encode(), "application/x-www-form-urlencoded"
     if shape == "json":
         return (json.dumps(draw(payloads(response_url))).encode(),
-                draw(st.sampled_from(["application/json", "text/plain", ""])))
+                draw(st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""])))
     if shape == "command":
         fields = {"command": draw(st.sampled_from(["/ta", "/poll", "/iwg", "/x"]) | st.text(max_size=6)),
                   "text": draw(st.text(max_size=40)), "user_id": draw(USERS), "response_url": response_url}
