@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import http.client
 import logging
 import signal
 import sqlite3
 import sys
+import time
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import console
 from bot.app_factory import create_app, web_client
@@ -81,11 +84,48 @@ def ready_to_serve() -> None:
     gc.freeze()
 
 
+# How long a start that cannot reach Slack waits before trying again: doubling, at most a minute.
+FIRST_WAIT, LONGEST_WAIT = 1.0, 60.0
+
+
+_UNREACHABLE = (OSError, http.client.HTTPException)  # URLError is an OSError
+_SILENT = logging.getLogger("iwg.start.probe")  # the probe's failures are said in our own line
+_SILENT.propagate = False
+_SILENT.addHandler(logging.NullHandler())
+
+
 def _build_app(services: Services, **kwargs):
-    try:
-        return create_app(services, **kwargs)
-    except BoltError as error:  # auth.test refused the token, or Slack could not be reached
-        _stop(f"SLACK_BOT_TOKEN: Slack did not accept it ({str(error).splitlines()[0]})")
+    """The app, once Slack has answered. A token Slack refuses stops the start in one line."""
+    while True:
+        wait_for_slack(services.settings)
+        try:
+            return create_app(services, **kwargs)
+        except BoltError as error:  # auth.test refused the token
+            _stop(f"SLACK_BOT_TOKEN: Slack did not accept it ({str(error).splitlines()[0]})")
+        except _UNREACHABLE:  # gone again since the probe answered: wait for it once more
+            continue
+
+
+def wait_for_slack(settings: Settings) -> None:
+    """Return once Slack answers auth.test, with any answer. While it cannot be reached
+    (network, DNS, an outage), try again with a growing wait, saying so in one line each
+    time, so a bot started during an outage comes up after it instead of dying in a traceback.
+    The probe is a client of its own, without the app client's retries and their log lines."""
+    probe = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
+                      timeout=10, retry_handlers=[], logger=_SILENT)
+    wait = FIRST_WAIT
+    while True:
+        try:
+            probe.auth_test()
+            return
+        except SlackApiError:  # Slack answered (a refused token is create_app's to report)
+            return
+        except _UNREACHABLE as error:
+            reason = getattr(error, "reason", None) or error
+            log.warning("Slack cannot be reached at %s (%s); trying again in %.0f s",
+                        settings.slack_api_url, str(reason)[:120], wait)
+            time.sleep(wait)
+            wait = min(wait * 2, LONGEST_WAIT)
 
 
 def start_courier(services: Services, client: WebClient) -> Courier:

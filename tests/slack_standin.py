@@ -71,8 +71,8 @@ def view_problems(view) -> list[str]:
 class SlackStandIn(LocalSlack):
     """Records every call and response_url post, and every problem Slack would have with them."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, port: int = 0):
+        super().__init__(port)
         self.calls: list[Call] = []
         self.responses: list[Call] = []
         self.problems: list[str] = []

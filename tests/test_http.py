@@ -175,3 +175,31 @@ def test_the_router_refuses_two_handlers_for_one_name():
     router.command("/ta")(lambda ack: None)
     with pytest.raises(ValueError, match="/ta"):
         router.command("/ta")(lambda ack: None)
+
+
+def test_a_start_while_slack_is_unreachable_waits_for_it_in_one_line_each_try(tmp_dir):
+    from tests.conftest import CHANNEL, COORDINATOR, BotProcess, clean_env, free_port
+    from tests.slack_standin import SlackStandIn
+
+    api_port, port = free_port(), free_port()  # nothing listens on api_port yet: Slack is down
+    env = clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT=str(port),
+                    SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/", IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"),
+                    IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL=CHANNEL)
+    bot = BotProcess(env, tmp_dir)
+    slack = None
+    try:
+        deadline = time.monotonic() + 20
+        while "trying again" not in bot.logs() and time.monotonic() < deadline:
+            assert bot.proc.poll() is None, bot.logs()
+            time.sleep(0.1)
+        time.sleep(1.5)  # a second try, after its 1 s wait
+        logs = bot.logs()
+        assert "Traceback" not in logs and "slack_sdk" not in logs and "Failed to send" not in logs, logs
+        assert logs.count("Slack cannot be reached") >= 2  # one line a try, nothing else
+        slack = SlackStandIn(port=api_port).start()  # Slack is back
+        bot.wait_healthy(port, timeout=30)
+        assert "Traceback" not in bot.logs()
+    finally:
+        bot.stop()
+        if slack:
+            slack.stop()
