@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.logs import failure
@@ -53,6 +54,10 @@ class Services:
     # so that the ack goes out in milliseconds.
     background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="iwg-later"))
+    # Forms (modals) open on a path of their own: a trigger_id lasts 3 s, and the `later`
+    # threads may all be waiting on an upload or a Retry-After meanwhile.
+    modals: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="iwg-modal"))
     _pending: set[Future] = field(default_factory=set)
     # requests being answered; the courier and the poll refresher give way to them
     traffic: Traffic = field(default_factory=Traffic)
@@ -95,6 +100,21 @@ class Services:
                 log.error("%s failed: %s", what, failure(error))
 
         future = self.background.submit(run)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    def open_modal(self, client: WebClient, trigger_id: str, view: dict, what: str) -> None:
+        """Open a form after the ack, on the modals' own threads, with a client that gives
+        up within the trigger's 3 s instead of retrying past them (a late form opens nothing)."""
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=2.5, retry_handlers=[])
+
+        def run() -> None:
+            try:
+                quick.views_open(trigger_id=trigger_id, view=view)
+            except Exception as error:
+                log.error("%s did not open: %s", what, failure(error))
+
+        future = self.modals.submit(run)
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 

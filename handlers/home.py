@@ -24,8 +24,7 @@ def register(app: Router, services: Services) -> None:
     @app.action(digest_blocks.HOME_NEW_REQUEST)
     def new_request(ack, body, client: WebClient):
         ack()
-        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=ta_blocks.request_form()),
-                       "the TA form")
+        services.open_modal(client, body["trigger_id"], ta_blocks.request_form(), "the TA form")
 
     @app.action(digest_blocks.HOME_PROPOSE)
     def propose(ack, body, client: WebClient):
@@ -36,7 +35,7 @@ def register(app: Router, services: Services) -> None:
             user = body["user"]["id"]
             services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
             return
-        services.later(lambda: client.views_open(trigger_id=body["trigger_id"], view=view), "the agenda form")
+        services.open_modal(client, body["trigger_id"], view, "the agenda form")
 
     @app.view(digest_blocks.AGENDA_FORM)
     def item_submitted(ack, body, view, client: WebClient):

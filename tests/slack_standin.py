@@ -80,6 +80,7 @@ class SlackStandIn(LocalSlack):
         # method -> HTTP answers to give first: (429, {"Retry-After": "1"}), (500, {}), or (0, {}) to
         # drop the connection without answering
         self.http_failures: dict[str, list[tuple[int, dict]]] = {}
+        self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it (an incident)
         self._lock = threading.Lock()
 
     def answer(self, method: str, args: dict) -> dict:
@@ -97,6 +98,8 @@ class SlackStandIn(LocalSlack):
         return call.result
 
     def on_api_call(self, method: str, args: dict):
+        if method in self.slow:
+            time.sleep(self.slow[method])
         with self._lock:
             failures = self.http_failures.get(method)
             if failures:

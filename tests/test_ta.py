@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import sqlite3
 from datetime import date
 
@@ -318,3 +319,17 @@ def test_a_members_dm_is_opened_once_and_again_when_slack_forgot_it(bot, standin
     assert "need number 3" in blocks_text(standin.dms_to(COORDINATOR)[-1])
     opened = [c for c in standin.calls_to("conversations.open") if c.args.get("users") == COORDINATOR]
     assert len(opened) == 2
+
+
+def test_a_form_opens_at_once_while_slow_uploads_are_under_way(bot, standin):
+    """A trigger_id lasts 3 s: views.open must not wait behind other Web API work."""
+    driver, _ = bot
+    log_request(driver)
+    standin.slow["files.getUploadURLExternal"] = 4  # Slack having a bad day with files
+    for _ in range(6):  # more exports than there are threads for work after the ack
+        assert "on its way" in driver.command("/ta", "export", user_id=COORDINATOR).body
+    time.sleep(0.3)
+    asked = time.monotonic()
+    assert driver.command("/ta", "", user_id=MEMBER).body == ""
+    standin.wait_for(lambda: standin.calls_to("views.open"), timeout=6, what="the form")
+    assert time.monotonic() - asked < 1.5
