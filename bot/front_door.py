@@ -31,7 +31,6 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
-
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -131,7 +130,8 @@ SHAPES: dict[str, type[_Shape]] = {
 def ssl_check(raw: bytes) -> bool:
     """Slack's certificate check (`ssl_check=1`, unsigned): answered 200, as Bolt would, and
     acted on by nothing. Only a short plain form of nothing else is one."""
-    if len(raw) > 512 or not raw.isascii() or not raw.startswith(b"ssl_check=") and b"&ssl_check=" not in raw:
+    named = raw.startswith(b"ssl_check=") or b"&ssl_check=" in raw
+    if len(raw) > 512 or not raw.isascii() or not named:
         return False
     fields = dict(parse_qsl(raw.decode("ascii"), keep_blank_values=True))
     return fields.get("ssl_check") == "1" and not {"command", "payload", "type"} & set(fields)

@@ -92,29 +92,22 @@ class Services:
 
     def later(self, work: Callable[[], object], what: str) -> None:
         """Run `work` after the ack; a failure is logged (it has no member waiting on it)."""
+        self._after_ack(self.background, work, what)
 
+    def open_modal(self, client: WebClient, trigger_id: str, view: dict, what: str) -> None:
+        """Open a form after the ack, on the modals' own threads, with a client that gives
+        up within the trigger's 3 s instead of retrying past them (a late form opens nothing)."""
+        quick = WebClient(token=client.token, base_url=client.base_url, timeout=2.5, retry_handlers=[])
+        self._after_ack(self.modals, lambda: quick.views_open(trigger_id=trigger_id, view=view), what)
+
+    def _after_ack(self, pool: ThreadPoolExecutor, work: Callable[[], object], what: str) -> None:
         def run() -> None:
             try:
                 work()
             except Exception as error:
                 log.error("%s failed: %s", what, failure(error))
 
-        future = self.background.submit(run)
-        self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
-
-    def open_modal(self, client: WebClient, trigger_id: str, view: dict, what: str) -> None:
-        """Open a form after the ack, on the modals' own threads, with a client that gives
-        up within the trigger's 3 s instead of retrying past them (a late form opens nothing)."""
-        quick = WebClient(token=client.token, base_url=client.base_url, timeout=2.5, retry_handlers=[])
-
-        def run() -> None:
-            try:
-                quick.views_open(trigger_id=trigger_id, view=view)
-            except Exception as error:
-                log.error("%s did not open: %s", what, failure(error))
-
-        future = self.modals.submit(run)
+        future = pool.submit(run)
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 

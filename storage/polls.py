@@ -58,9 +58,10 @@ class Ballot:
     before: frozenset[int] = frozenset()
 
 
-# The channels whose polls a member may see: the group's channel, and those where they
-# asked a poll or voted in one (what a private channel holds is for its members).
-_VISIBLE = """(channel = :group OR channel IN (
+# Open polls whose message is posted, in the channels a member may see: the group's channel,
+# and those where they asked a poll or voted in one (what a private channel holds is for its
+# members).
+_OPEN_AND_VISIBLE = """closed_at IS NULL AND ts IS NOT NULL AND (channel = :group OR channel IN (
                  SELECT channel FROM polls WHERE author = :member
                  UNION SELECT p.channel FROM poll_votes v JOIN polls p ON p.id = v.poll_id WHERE v.user_id = :member))"""
 
@@ -133,16 +134,15 @@ class PollRepository:
             return cursor.rowcount == 1
 
     def open_polls(self, member: str, group_channel: str | None, limit: int = 40) -> list[Poll]:
-        """The newest open polls `member` may see (see _VISIBLE), whose message is posted."""
-        rows = self.storage.db.query(f"SELECT * FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL AND {_VISIBLE}"
-                                     " ORDER BY id DESC LIMIT :limit",
+        """The newest open polls `member` may see (see _OPEN_AND_VISIBLE)."""
+        rows = self.storage.db.query(f"SELECT * FROM polls WHERE {_OPEN_AND_VISIBLE} ORDER BY id DESC LIMIT :limit",
                                      {"member": member, "group": group_channel, "limit": limit})
         return [Poll.from_row(row) for row in rows]
 
     def open_count(self, member: str, group_channel: str | None) -> int:
         """How many polls open_polls() would list without a limit."""
         return self.storage.db.execute(
-            f"SELECT count(*) FROM polls WHERE closed_at IS NULL AND ts IS NOT NULL AND {_VISIBLE}",
+            f"SELECT count(*) FROM polls WHERE {_OPEN_AND_VISIBLE}",
             {"member": member, "group": group_channel}).fetchone()[0]
 
     def closing(self) -> list[Poll]:
