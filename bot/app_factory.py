@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
+from bot.courier import LeasedClient
 from bot.logs import failure, quiet_bolt
 from bot.render import SORRY, TRY_AGAIN, sorry_reply
 from bot.services import Services
@@ -33,6 +34,13 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def courier_client(settings: Settings, token: str | None = None, base_url: str | None = None) -> LeasedClient:
+    """The courier's client: each call tried once, the courier deciding what comes next
+    (bot/courier.py), so that nothing sleeps out a Retry-After while holding a claim."""
+    return LeasedClient(token=token or (settings.slack_bot_token and settings.slack_bot_token.get_secret_value()),
+                        base_url=base_url or settings.slack_api_url)
 
 
 def create_app(

@@ -1,49 +1,85 @@
 """Delivers the outbox to Slack after the ack, and keeps trying until Slack takes it.
 
 Handlers write a notice in the same transaction as the change it tells of, so a
-notification is never lost to a crash or an outage; this thread sends it moments later.
-Rate limits, 5xx and dropped connections are retried by the WebClient's retry handlers
-first, then here with a growing delay; an error Slack will always give (the channel is
-gone, the user left) ends the notice's tries at once.
+notification or a post is never lost to a crash or an outage; this thread sends it
+moments later, in the order of the outbox's lanes (storage/outbox.py).
+
+The courier's Web API client makes each call once (no retries inside a call, no sleeping
+out a Retry-After): what to do next is decided here, so nothing holds a claim while it
+waits, and one channel's wait never holds back another's.
+- a 429 pauses that lane for its Retry-After; the notice's tries are not counted;
+- an error Slack will always give (the channel is gone, the user left) ends the notice;
+  a channel that refuses posts is told to the coordinators (`on_refused`);
+- anything else (5xx, timeouts, dropped connections) is tried again with a growing
+  delay; where the answer was lost the message may have been posted, so the notice is
+  marked `maybe_sent` and the next try looks for it before posting.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.error import URLError
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import failure
-from storage.outbox import Notice, OutboxRepository
+from storage.outbox import LEASE, Notice, OutboxRepository
 
 log = logging.getLogger("iwg.courier")
 
-MAX_ATTEMPTS = 12
-FIRST_RETRY = timedelta(seconds=5)
+MAX_ATTEMPTS = 16  # about five hours of trying, at the growing delays
+FIRST_RETRY = timedelta(seconds=1)  # then 2, 4, 8 … up to LONGEST_WAIT
 LONGEST_WAIT = timedelta(hours=1)
 IDLE_POLL_SECONDS = 30.0  # also picks up notices that another process wrote
+BLOCKED_POLL_SECONDS = 0.25  # something is due but its lane is busy in another process
+CALL_TIMEOUT = 10  # seconds: one Web API call, well inside a LEASE
 
-PERMANENT_ERRORS = frozenset({
-    "channel_not_found", "user_not_found", "not_in_channel", "is_archived", "account_inactive",
-    "cannot_dm_bot", "user_disabled", "invalid_blocks", "msg_too_long", "no_text",
-    "restricted_action", "message_not_found", "cant_update_message",
+# Errors that say the channel itself will not take posts: the coordinators hear of them.
+CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "restricted_action"})
+PERMANENT_ERRORS = CHANNEL_ERRORS | frozenset({
+    "user_not_found", "account_inactive", "cannot_dm_bot", "user_disabled", "invalid_blocks", "msg_too_long",
+    "no_text", "message_not_found", "cant_update_message", "invalid_metadata_format",
 })
 
 Deliver = Callable[[Notice], tuple[str | None, str | None]]
 
 
-class Courier:
-    """One background thread that drains the outbox, oldest notice first."""
+class LeasedClient(WebClient):
+    """The courier's Web API client: one try per call, and before each call the claim on
+    the notice being sent is renewed once half its lease is spent, so a notice whose work
+    takes many calls (names to look up, then the post) is never taken by another sender."""
 
-    def __init__(self, outbox: OutboxRepository, deliver: Deliver, give_way: Callable[[], None] = lambda: None):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, timeout=CALL_TIMEOUT, retry_handlers=[], **kwargs)
+        self.renew: Callable[[], None] = lambda: None
+        self._renewed = time.monotonic()
+
+    def claimed(self, renew: Callable[[], None]) -> None:
+        self.renew, self._renewed = renew, time.monotonic()
+
+    def api_call(self, *args, **kwargs):
+        if time.monotonic() - self._renewed > LEASE.total_seconds() / 2:
+            self.renew()
+            self._renewed = time.monotonic()
+        return super().api_call(*args, **kwargs)
+
+
+class Courier:
+    """One background thread that drains the outbox, oldest notice first, lane by lane."""
+
+    def __init__(self, outbox: OutboxRepository, deliver: Deliver, give_way: Callable[[], None] = lambda: None,
+                 on_refused: Callable[[Notice, str], None] = lambda notice, code: None):
         self.outbox = outbox
         self.deliver = deliver
         self.give_way = give_way  # before each notice: acks first (bot/traffic.py)
+        self.on_refused = on_refused  # a notice Slack will never take: tell who needs to know
         self._stop = threading.Event()
         self._sending = threading.Lock()  # held while a notice is in flight, or by hold()
         self._thread = threading.Thread(target=self._run, name="iwg-courier", daemon=True)
@@ -55,7 +91,7 @@ class Courier:
     def stop(self) -> None:
         self._stop.set()
         self.outbox.wakeup.set()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=CALL_TIMEOUT + 1)
 
     @contextlib.contextmanager
     def hold(self):
@@ -84,7 +120,7 @@ class Courier:
             self.outbox.wakeup.wait(self._seconds_to_next())
 
     def drain(self) -> int:
-        """Send every notice that is due now; how many were settled."""
+        """Send every notice that can be sent now; how many were settled."""
         settled = 0
         while not self._stop.is_set():
             self.give_way()
@@ -102,21 +138,41 @@ class Courier:
         try:
             channel, ts = self.deliver(notice)
         except SlackApiError as error:
-            code = str(error.response.get("error", "")) if error.response is not None else ""
-            self._settle_failure(notice, f"slack: {code or error}", permanent=code in PERMANENT_ERRORS)
-        except Exception as error:  # network after the client's own retries, or a bug
-            self._settle_failure(notice, failure(error), permanent=False)
+            self._refused(notice, error)
+        except Exception as error:  # the network, or a bug
+            self._retry(notice, failure(error), maybe_sent=notice.maybe_sent or not _never_sent(error))
         else:
             self.outbox.delivered(notice.id, channel, ts)
 
-    def _settle_failure(self, notice: Notice, error: str, permanent: bool) -> None:
-        if permanent or notice.attempts >= MAX_ATTEMPTS:
+    def _refused(self, notice: Notice, error: SlackApiError) -> None:
+        response = error.response
+        code = str(response.get("error", "")) if response is not None else ""
+        status = getattr(response, "status_code", 200)
+        if status == 429 or code == "ratelimited":
+            wait = timedelta(seconds=_retry_after(response))
+            log.warning("notice %s (%s): Slack asks to wait %s before posting to %s again",
+                        notice.id, notice.kind, wait, notice.recipient)
+            until = self.outbox.storage.clock() + wait
+            self.outbox.hold_lane(notice.recipient, until)
+            self.outbox.retry_at(notice.id, until, "slack: ratelimited", maybe_sent=notice.maybe_sent, count=False)
+        elif code in PERMANENT_ERRORS:
+            log.error("notice %s (%s about %s) not delivered: slack: %s", notice.id, notice.kind, notice.subject, code)
+            self.outbox.failed(notice.id, f"slack: {code}")
+            try:
+                self.on_refused(notice, code)
+            except Exception as told:
+                log.error("notice %s: could not tell of the refusal: %s", notice.id, failure(told))
+        else:  # a 5xx, or an error that may pass: the post may have gone through
+            self._retry(notice, f"slack: {code or status}", maybe_sent=notice.maybe_sent or status >= 500)
+
+    def _retry(self, notice: Notice, error: str, maybe_sent: bool) -> None:
+        if notice.attempts >= MAX_ATTEMPTS:
             log.error("notice %s (%s about %s) not delivered: %s", notice.id, notice.kind, notice.subject, error)
             self.outbox.failed(notice.id, error)
             return
         wait = min(FIRST_RETRY * 2 ** (notice.attempts - 1), LONGEST_WAIT)
         log.warning("notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, wait, error)
-        self.outbox.retry_at(notice.id, self.outbox.storage.clock() + wait, error)
+        self.outbox.retry_at(notice.id, self.outbox.storage.clock() + wait, error, maybe_sent=maybe_sent)
 
     def _seconds_to_next(self) -> float:
         try:
@@ -126,4 +182,22 @@ class Courier:
         if due is None:
             return IDLE_POLL_SECONDS
         seconds = (due - self.outbox.storage.clock()).total_seconds()
-        return min(max(seconds, 0.05), IDLE_POLL_SECONDS)
+        return min(max(seconds, BLOCKED_POLL_SECONDS if seconds <= 0 else 0.01), IDLE_POLL_SECONDS)
+
+
+def _never_sent(error: Exception) -> bool:
+    """The request surely never reached Slack: the connection was refused, or the name did
+    not resolve. After anything else (a timeout, a dropped connection) the answer may only
+    have been lost."""
+    reason = error.reason if isinstance(error, URLError) else error
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+
+
+def _retry_after(response) -> float:
+    headers = {k.lower(): v for k, v in (getattr(response, "headers", None) or {}).items()}
+    value = headers.get("retry-after")
+    value = value[0] if isinstance(value, list) else value
+    try:
+        return min(max(float(value), 1.0), LONGEST_WAIT.total_seconds())
+    except (TypeError, ValueError):
+        return 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +25,7 @@ class LocalSlack:
     team_id = "T0LOCAL"
     bot_user_id = "U0IWGBOT"
 
-    def __init__(self, port: int = 0):
+    def __init__(self, port: int = 0, cert_file: str | None = None, key_file: str | None = None):
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
         self.uploads: dict[str, bytes] = {}
@@ -57,6 +58,13 @@ class LocalSlack:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if cert_file:  # TLS, as Slack serves it: the handshake happens in each connection's own thread
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert_file, key_file)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        name="local-slack", daemon=True)
 
@@ -64,7 +72,7 @@ class LocalSlack:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}/"
 
     @property
     def api_url(self) -> str:

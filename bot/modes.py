@@ -16,10 +16,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import console
-from bot.app_factory import create_app, web_client
+from bot.app_factory import courier_client, create_app, web_client
 from bot.config import Mode, Settings, load_settings
 from bot.courier import Courier
-from bot.logs import configure_logging
+from bot.logs import configure_logging, failure
 from bot.notices import NoticeSender
 from bot.scheduler import build_scheduler
 from bot.services import Services
@@ -130,14 +130,42 @@ def wait_for_slack(settings: Settings) -> None:
 
 def start_courier(services: Services, client: WebClient) -> Courier:
     """Deliver the notices left over from the last run, then every new one."""
-    return Courier(services.outbox, NoticeSender(services, client), services.traffic.give_way).start()
+    sender = NoticeSender(services, client)
+    return Courier(services.outbox, sender, services.traffic.give_way, sender.refused).start()
+
+
+def check_channel(settings: Settings, client: WebClient) -> None:
+    """Say in one line at start if the bot cannot post in IWG_CHANNEL (not invited, gone,
+    archived), rather than letting the first reminder find out. conversations.info reads
+    the bot's membership (channels:read, groups:read for a private channel)."""
+    if not settings.channel:
+        return
+    try:
+        channel = client.conversations_info(channel=settings.channel)["channel"]
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code == "channel_not_found":
+            log.warning("IWG_CHANNEL %s: no such channel, or a private one I was not added to; reminders and "
+                        "results cannot be posted until I am (/invite @IWG Bot there)", settings.channel)
+        else:
+            log.warning("IWG_CHANNEL %s: could not check that I can post there (%s)", settings.channel, code)
+        return
+    except _UNREACHABLE as error:
+        log.warning("IWG_CHANNEL %s: could not check that I can post there (%s)", settings.channel, failure(error))
+        return
+    if channel.get("is_archived"):
+        log.warning("IWG_CHANNEL %s is archived: set IWG_CHANNEL to the group's channel", settings.channel)
+    elif not channel.get("is_member"):
+        log.warning("IWG_CHANNEL %s (#%s): I am not a member, so reminders and results cannot be posted; "
+                    "invite me with /invite @IWG Bot", settings.channel, channel.get("name", "?"))
 
 
 def run_http(services: Services) -> None:
     from bot.http import make_server
 
     app = _build_app(services)
-    courier = start_courier(services, app.client)
+    check_channel(services.settings, app.client)
+    courier = start_courier(services, courier_client(services.settings))
     server = make_server(app, services.storage, services.settings.port,
                          services.settings.slack_signing_secret.get_secret_value())
     ready_to_serve()
@@ -151,7 +179,8 @@ def run_socket(services: Services) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app = _build_app(services)
-    courier = start_courier(services, app.client)
+    check_channel(services.settings, app.client)
+    courier = start_courier(services, courier_client(services.settings))
     ready_to_serve()
     log.info("Socket Mode: connecting to Slack")
     try:
@@ -169,7 +198,7 @@ def run_console(services: Services) -> None:
     if sys.stdin.isatty():
         print(f"IWG Bot console on {services.settings.database}: you are @{console.USER}, a coordinator.\n"
               "Type /iwg help, help for the console's own commands, or quit.\n")
-    courier = start_courier(services, client)
+    courier = start_courier(services, courier_client(services.settings, "xoxb-console", slack.api_url))
     services.later(warm_up, "warming up the date parser")
     try:
         console.Console(app, secret, slack, courier, services.wait_for_later).run(console.input_lines())

@@ -20,9 +20,11 @@ def display_names(client: WebClient, user_ids: set[str]) -> dict[str, str]:
             user = client.users_info(user=user_id)["user"]
             profile = user.get("profile") or {}
             name = profile.get("display_name") or user.get("real_name") or user.get("name") or user_id
-        except SlackApiError:
+        except SlackApiError as error:  # kept only if Slack will never say (a 429 passes)
+            if error.response.get("error") not in ("user_not_found", "users_not_found"):
+                continue
             name = user_id
         with _lock:
             _cache[user_id] = name
     with _lock:
-        return {u: _cache[u] for u in user_ids}
+        return {u: _cache.get(u, u) for u in user_ids}

@@ -1,20 +1,28 @@
-"""Turns an outbox notice into the Slack message it stands for, rendered as things are now."""
+"""Turns an outbox notice into the Slack message it stands for, rendered as things are now.
+
+Every post carries the notice's ID in its message metadata. When an earlier try may have
+posted it (its answer was lost), the channel's recent history is read for that ID before
+posting, so a lost answer does not make a second copy (at least once becomes once).
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
-from bot import digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
+from bot import channel_posts, digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
+from bot.courier import CHANNEL_ERRORS, PERMANENT_ERRORS, LeasedClient
 from bot.digest import DIGEST
+from bot.logs import failure
 from bot.names import display_names
-from bot.courier import PERMANENT_ERRORS
-from bot.polls import CLOSED_NOTICE, update_message
+from bot.polls import CLOSED_NOTICE, POST_NOTICE, UPDATE_NOTICE, render_message
 from bot.reminders import REMIND
-from bot.render import Reply
+from bot.render import Reply, error_reply, escape
 from bot.text import parse_ref
 from storage.outbox import Notice
 
@@ -23,6 +31,12 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("iwg.notices")
+
+CHANNEL_PROBLEM = "channel.problem"  # to each coordinator: a channel refuses the bot's posts
+TELL_ASKER = "post.refused"  # to the one who asked for a post Slack refused, when the response_url cannot
+METADATA_TYPE = "iwg_notice"
+HISTORY_PAGES = 3  # of 200 messages: how far back a lost post is looked for
+Where = tuple[str | None, str | None]
 
 
 class NoticeSender:
@@ -33,29 +47,50 @@ class NoticeSender:
         self.client = client
         self._dm_channels: dict[str, str] = {}  # member -> their DM channel with the bot
 
-    def __call__(self, notice: Notice) -> tuple[str | None, str | None]:
-        if notice.kind == REMIND:
-            return self.reminder(notice)
-        if notice.kind == CLOSED_NOTICE:
-            return self.poll_closed(notice)
-        if notice.kind == DIGEST:  # gathered as it is sent: the numbers of that moment
-            return self.direct_message(notice.recipient, digest_blocks.digest_message(self.services.digest(notice.recipient)))
-        return self.about_request(notice)
+    def __call__(self, notice: Notice) -> Where:
+        if isinstance(self.client, LeasedClient):
+            self.client.claimed(lambda: self.services.outbox.renew(notice.id))
+        send = {
+            REMIND: self.reminder, POST_NOTICE: self.poll_post, UPDATE_NOTICE: self.poll_update,
+            CLOSED_NOTICE: self.poll_closed, channel_posts.AGENDA_POST: self.agenda,
+            channel_posts.SCHEDULE_POST: self.schedule, CHANNEL_PROBLEM: self.channel_problem,
+            TELL_ASKER: self.tell_asker, DIGEST: self.digest,
+        }.get(notice.kind, self.about_request)
+        return send(notice)
 
-    def poll_closed(self, notice: Notice) -> tuple[str | None, str | None]:
-        """The poll's message shows the final result, and the result is posted beside it."""
+    # --- polls -------------------------------------------------------------------------
+
+    def poll_post(self, notice: Notice) -> Where:
         polls = self.services.polls
         poll = polls.get(parse_ref(notice.subject, "P"))
-        if poll is None or poll.ts is None:  # never posted: nothing to update or announce
+        if poll is None or poll.ts is not None:  # discarded, or posted already
             return None, None
-        # in turn with any vote update in flight, so a late one cannot reopen the message
-        self.services.poll_refresher.request(poll.id, lambda: update_message(polls, self.client, poll.id))
-        reply = poll_blocks.result_message(poll, polls.votes(poll.id))
-        response = self.client.chat_postMessage(channel=poll.channel, thread_ts=poll.ts, reply_broadcast=True,
-                                                text=reply.text, blocks=reply.blocks)
-        return response["channel"], response["ts"]
+        channel, ts = self.post(notice, notice.recipient, render_message(polls, self.client, poll))
+        self.services.poll_service.posted(poll.id, ts)
+        return channel, ts
 
-    def reminder(self, notice: Notice) -> tuple[str, str]:
+    def poll_update(self, notice: Notice) -> Where:
+        """The message as the poll stands now (its lane keeps updates in order)."""
+        polls = self.services.polls
+        poll = polls.get(parse_ref(notice.subject, "P"))
+        if poll is None or poll.ts is None:
+            return None, None
+        reply = render_message(polls, self.client, poll)
+        self.client.chat_update(channel=poll.channel, ts=poll.ts, text=reply.text, blocks=reply.blocks)
+        return poll.channel, poll.ts
+
+    def poll_closed(self, notice: Notice) -> Where:
+        """The result, posted in the poll's thread and to the channel."""
+        polls = self.services.polls
+        poll = polls.get(parse_ref(notice.subject, "P"))
+        if poll is None or poll.ts is None:  # never posted: nothing to announce
+            return None, None
+        return self.post(notice, poll.channel, poll_blocks.result_message(poll, polls.votes(poll.id)),
+                         thread_ts=poll.ts, reply_broadcast=True)
+
+    # --- the channel's posts -------------------------------------------------------------
+
+    def reminder(self, notice: Notice) -> Where:
         """Rendered as it is sent, so the agenda is the agenda so far."""
         meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
         now = self.services.storage.clock()
@@ -65,14 +100,41 @@ class NoticeSender:
         names = display_names(self.client, {item.proposer for item in items})
         reply = meeting_blocks.reminder(meeting, items, *self.services.agenda.totals(meeting.id), meeting.starts_at - now,
                                         names)
-        response = self.client.chat_postMessage(channel=notice.recipient, text=reply.text, blocks=reply.blocks)
-        return response["channel"], response["ts"]
+        return self.post(notice, notice.recipient, reply)
 
-    def about_request(self, notice: Notice) -> tuple[str | None, str | None]:
+    def agenda(self, notice: Notice) -> Where:
+        meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
+        reply = channel_posts.agenda(self.services, meeting, lambda users: display_names(self.client, users))
+        return self.post(notice, notice.recipient, reply)
+
+    def schedule(self, notice: Notice) -> Where:
+        return self.post(notice, notice.recipient, channel_posts.schedule(self.services, notice.subject, False))
+
+    # --- direct messages -----------------------------------------------------------------
+
+    def digest(self, notice: Notice) -> Where:
+        """Gathered as it is sent: the numbers of that moment."""
+        return self.direct_message(notice, digest_blocks.digest_message(self.services.digest(notice.recipient)))
+
+    def channel_problem(self, notice: Notice) -> Where:
+        channel, code = notice.subject, notice.detail.get("error", "")
+        if code in ("not_in_channel", "channel_not_found"):
+            what = (f"I could not post in <#{channel}>: I am not a member of it, or it is private and I was not "
+                    "added. Posts meant for it (reminders, polls, results) are not reaching it. "
+                    f"Invite me there with `/invite @IWG Bot`, or set IWG_CHANNEL to a channel I am in.")
+        else:
+            what = (f"Slack will not take my posts in <#{channel}> ({escape(code)}): posts meant for it are not "
+                    "reaching it. If it was archived, set IWG_CHANNEL to the group's new channel.")
+        return self.direct_message(notice, Reply.of(what, ":warning:"))
+
+    def tell_asker(self, notice: Notice) -> Where:
+        return self.direct_message(notice, error_reply(notice.detail.get("text", "")))
+
+    def about_request(self, notice: Notice) -> Where:
         request = self.services.ta.get(parse_ref(notice.subject, "TA"))
         organisation = self.services.organisations.get(request.organisation_id) if request.organisation_id else None
         if notice.kind == ta.REFRESH:
-            self._refresh_announcements(notice.subject, request, organisation)
+            self._refresh_announcements(notice, request, organisation)
             return None, None
         if notice.kind == ta.ANNOUNCE:
             reply = ta_blocks.announcement(request, organisation, self.services.ta.matching_organisations(request))
@@ -88,34 +150,111 @@ class NoticeSender:
             reply = ta_blocks.logged(request, self.services.ta.matching_organisations(request))
         else:
             raise ValueError(f"no renderer for notice kind {notice.kind!r}")
-        return self.direct_message(notice.recipient, reply)
+        return self.direct_message(notice, reply)
 
-    def direct_message(self, user_id: str, reply: Reply) -> tuple[str, str]:
-        """Into the member's DM with the bot. That channel's ID does not change, so it is
-        opened once per member and process rather than before every message (a second Web
-        API call each time); should Slack no longer know it, it is opened again."""
-        channel = self._dm_channels.get(user_id)
-        if channel is not None:
-            try:
-                return self._post(channel, reply)
-            except SlackApiError as error:
-                if error.response.get("error") != "channel_not_found":
-                    raise
-                del self._dm_channels[user_id]
-        channel = self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"]["id"]
-        return self._post(channel, reply)
-
-    def _post(self, channel: str, reply: Reply) -> tuple[str, str]:
-        response = self.client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
-        return response["channel"], response["ts"]
-
-    def _refresh_announcements(self, subject: str, request, organisation) -> None:
-        """Every coordinator's copy of the announcement shows what became of the request."""
+    def _refresh_announcements(self, notice: Notice, request, organisation) -> None:
+        """The recipient's copy of the announcement shows what became of the request
+        (notices written before lanes went to "announcements": every copy)."""
         reply = ta_blocks.announcement(request, organisation, self.services.ta.matching_organisations(request))
-        for sent in self.services.outbox.delivered_about(subject, ta.ANNOUNCE):
+        recipient = None if notice.recipient == "announcements" else notice.recipient
+        for sent in self.services.outbox.delivered_about(notice.subject, ta.ANNOUNCE, recipient):
             try:
                 self.client.chat_update(channel=sent.channel, ts=sent.ts, text=reply.text, blocks=reply.blocks)
             except SlackApiError as error:  # one deleted copy must not keep the others stale
                 if error.response.get("error") not in PERMANENT_ERRORS:
                     raise
-                log.warning("announcement %s in %s not updated: %s", subject, sent.channel, error.response.get("error"))
+                log.warning("announcement %s in %s not updated: %s", sent.subject, sent.channel,
+                            error.response.get("error"))
+
+    def direct_message(self, notice: Notice, reply: Reply) -> Where:
+        """Into the member's DM with the bot. That channel's ID does not change, so it is
+        opened once per member and process rather than before every message (a second Web
+        API call each time); should Slack no longer know it, it is opened again."""
+        user_id = notice.recipient
+        channel = self._dm_channels.get(user_id)
+        if channel is not None:
+            try:
+                return self.post(notice, channel, reply)
+            except SlackApiError as error:
+                if error.response.get("error") != "channel_not_found":
+                    raise
+                del self._dm_channels[user_id]
+        channel = self._dm_channels[user_id] = self.client.conversations_open(users=user_id)["channel"]["id"]
+        return self.post(notice, channel, reply)
+
+    # --- posting once ----------------------------------------------------------------------
+
+    def post(self, notice: Notice, channel: str, reply: Reply, **extra) -> tuple[str, str]:
+        """Post `reply`, marked with the notice's ID; if an earlier try may have posted it, find that first."""
+        if notice.maybe_sent:
+            found = self.find(notice, channel)
+            if found:
+                log.info("notice %s was posted by an earlier try whose answer was lost", notice.id)
+                return channel, found
+        response = self.client.chat_postMessage(
+            channel=channel, text=reply.text, blocks=reply.blocks,
+            metadata={"event_type": METADATA_TYPE, "event_payload": {"notice": notice.id}}, **extra)
+        return response["channel"], response["ts"]
+
+    def find(self, notice: Notice, channel: str) -> str | None:
+        """The ts of the bot's message for this notice in `channel`, if one was posted since
+        the notice was written; None if not, or if the history cannot be read."""
+        oldest = datetime.fromisoformat(notice.created_at).timestamp() - 60 if notice.created_at else 0
+        cursor = None
+        try:
+            for _ in range(HISTORY_PAGES):
+                page = self.client.conversations_history(channel=channel, oldest=f"{oldest:.6f}", limit=200,
+                                                         include_all_metadata=True, cursor=cursor)
+                for message in page.get("messages", []):
+                    metadata = message.get("metadata") or {}
+                    if (metadata.get("event_type") == METADATA_TYPE
+                            and (metadata.get("event_payload") or {}).get("notice") == notice.id):
+                        return message.get("ts")
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not page.get("has_more") or not cursor:
+                    return None
+        except SlackApiError as error:  # no history scope, say: post, at least once
+            log.warning("notice %s: could not look for an earlier post: %s", notice.id, error.response.get("error"))
+        return None
+
+    # --- when Slack will never take it ---------------------------------------------------
+
+    def refused(self, notice: Notice, code: str) -> None:
+        """`courier.on_refused`: the one who asked for the post hears why and what to do; a
+        channel that refuses what nobody asked for (a reminder, a result) is told to the
+        coordinators, once a day per channel."""
+        detail = notice.detail
+        if notice.kind == POST_NOTICE:
+            self.services.polls.discard(parse_ref(notice.subject, "P"))
+        if detail.get("asker"):
+            self._tell(detail, cannot_post(notice.recipient, detail.get("what", "that"), code, detail))
+        elif code in CHANNEL_ERRORS and notice.recipient[:1] in "CG":
+            if self.services.outbox.channel_problem(notice.recipient, code):
+                with self.services.storage.write():
+                    for coordinator in self.services.coordinators.list():
+                        self.services.outbox.add(CHANNEL_PROBLEM, notice.recipient, coordinator.user_id,
+                                                 {"error": code})
+
+    def _tell(self, asked: dict, problem: str) -> None:
+        """Where they typed the command (its response_url), or else in a DM."""
+        url = asked.get("response_url")
+        try:
+            if url and WebhookClient(url, timeout=5).send(**error_reply(problem).as_ack()).status_code < 300:
+                return
+        except Exception as error:
+            log.warning("could not answer through the response_url: %s", failure(error))
+        self.services.outbox.add(TELL_ASKER, asked.get("what", ""), asked["asker"], {"text": problem})
+
+
+def cannot_post(channel: str, what: str, code: str, asked: dict) -> str:
+    """Why `what` could not be posted in `channel`, and what the asker can do about it: an
+    invitation where one is possible, another place where it is not (a DM or group DM
+    between members, which no app can join)."""
+    if code not in ("not_in_channel", "channel_not_found"):
+        return f"Slack refused to post {what} ({escape(code)}); please try again."
+    name = asked.get("channel_name", "")
+    if channel == asked.get("asked_in", channel) and (name == "directmessage" or name.startswith("mpdm-")):
+        return (f"I cannot post {what} in a direct message between members: no app can join one. "
+                "Type the command in a channel instead, after inviting me there with `/invite @IWG Bot`.")
+    return (f"I could not post {what} in <#{channel}>: I am not a member of it. "
+            "Invite me with `/invite @IWG Bot`, then try again.")

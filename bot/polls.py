@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,16 +12,15 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.dates import parse_moment
 from bot.errors import NotPermitted, UserError
-from bot.logs import failure
 from bot.names import display_names
 from bot.poll_blocks import poll_message
+from bot.render import Reply
 from bot.text import clean_text, echo
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
 from storage.outbox import OutboxRepository
 from storage.polls import Ballot, Poll, PollRepository, Vote
 
-log = logging.getLogger("iwg.polls")
 
 USAGE = ('`/poll "Question?" "Option 1" "Option 2" […] [anonymous] [multiple] [hidden] [closes <when>]`, e.g. '
          '`/poll "Q3 venue?" "Nairobi" "Virtual" closes in 3 days`')
@@ -44,7 +40,8 @@ QUOTES = {
     "«": ("»", ("«", "»")),
     "‘": ("’", ("‘", "’")),
 }
-CLOSED_NOTICE = "poll.closed"  # outbox kind: update the message to the result and post it
+# outbox kinds: post the poll's message; show the votes in it; post the result beside it
+POST_NOTICE, UPDATE_NOTICE, CLOSED_NOTICE = "poll.post", "poll.update", "poll.closed"
 
 
 @dataclass(frozen=True)
@@ -130,11 +127,15 @@ class PollService:
         self.storage, self.polls, self.coordinators = storage, polls, coordinators
         self.outbox, self.scheduler, self.zone = outbox, scheduler, zone
 
-    def create(self, author: str, channel: str, text: str) -> Poll:
+    def create(self, author: str, channel: str, text: str, asked: dict | None = None) -> Poll:
+        """The poll, and its message queued for posting with it (`asked`: where to tell the
+        author if Slack will not take it: the command's response_url and channel_name)."""
         new = read_poll(text, self.zone, self.storage.clock())
-        poll = self.polls.add(question=new.question, options=new.options, anonymous=new.anonymous,
-                              multiple=new.multiple, hidden=new.hidden, author=author, channel=channel,
-                              closes_at=new.closes_at)
+        with self.storage.write():
+            poll = self.polls.add(question=new.question, options=new.options, anonymous=new.anonymous,
+                                  multiple=new.multiple, hidden=new.hidden, author=author, channel=channel,
+                                  closes_at=new.closes_at)
+            self.outbox.add(POST_NOTICE, poll.ref, channel, {"asker": author, "what": "your poll", **(asked or {})})
         self.plan(poll)
         return poll
 
@@ -147,7 +148,10 @@ class PollService:
     def vote(self, voter: str, poll_id: int, option: int, message: tuple[str | None, str | None]) -> tuple[Poll, Ballot]:
         """A click on option `option` (from 0) of the poll's message at `message` (channel, ts)."""
         poll = self.in_message(poll_id, message)
-        ballot = self.polls.vote(poll_id, voter, option)
+        with self.storage.write():
+            ballot = self.polls.vote(poll_id, voter, option)
+            if ballot.outcome in (Vote.CAST, Vote.MOVED, Vote.WITHDRAWN):
+                self.outbox.add_unless_waiting(UPDATE_NOTICE, poll.ref, poll.channel)
         if ballot.outcome is Vote.MISSING:
             raise UserError(f"There is no poll {poll.ref} any more.")
         if ballot.outcome is Vote.CLOSED:
@@ -173,16 +177,24 @@ class PollService:
             raise UserError(f"{poll.ref} is already closed.")
         return self.get(poll_id)
 
-    def announce_close(self, poll_id: int) -> None:
-        """Queue the result of a poll closed before its message existed."""
-        self.outbox.add(CLOSED_NOTICE, f"P-{poll_id}", self.polls.get(poll_id).channel)
+    def posted(self, poll_id: int, ts: str) -> None:
+        """Its message is in the channel; a poll closed before that gets its result now."""
+        with self.storage.write():
+            poll = self.polls.posted(poll_id, ts)
+            if poll is not None and not poll.is_open:
+                self._announce_close(poll)
 
     def _close(self, poll: Poll, by: str) -> bool:
         with self.storage.write():
             closed = self.polls.close(poll.id, by)
-            if closed:
-                self.outbox.add(CLOSED_NOTICE, poll.ref, poll.channel)
+            if closed and poll.ts is not None:
+                self._announce_close(poll)
         return closed
+
+    def _announce_close(self, poll: Poll) -> None:
+        """The message loses its buttons and shows the result, and the result is posted beside it."""
+        self.outbox.add_unless_waiting(UPDATE_NOTICE, poll.ref, poll.channel)
+        self.outbox.add(CLOSED_NOTICE, poll.ref, poll.channel)
 
     # --- the scheduler's part: close at `closes`, once, rebuilt from the database ---------
 
@@ -205,55 +217,8 @@ class PollService:
             self._close(poll, "scheduler")
 
 
-class Refresher:
-    """Keeps each poll's message current after votes, one update at a time per poll.
-
-    Clicks arrive faster than Slack takes updates, and updates sent side by side can land
-    out of order; so for each poll one update runs at a time and, if votes came in
-    meanwhile, one more follows, rendered from the database as it is then.
-    """
-
-    def __init__(self, later: Callable[[Callable[[], None], str], None], give_way: Callable[[], None] = lambda: None):
-        self.later = later
-        self.give_way = give_way  # before each update: acks first (bot/traffic.py)
-        self._lock = threading.Lock()
-        self._state: dict[int, str] = {}  # poll id -> "running" or "again"
-        self._work: dict[int, Callable[[], None]] = {}
-
-    def request(self, poll_id: int, update: Callable[[], None]) -> None:
-        """Run `update` for this poll now, or once more after the update in flight."""
-        with self._lock:
-            self._work[poll_id] = update
-            if poll_id in self._state:
-                self._state[poll_id] = "again"
-                return
-            self._state[poll_id] = "running"
-        self.later(lambda: self._run(poll_id), f"updating poll {poll_id}")
-
-    def _run(self, poll_id: int) -> None:
-        while True:
-            self.give_way()
-            with self._lock:
-                update = self._work[poll_id]
-            try:
-                update()
-            except Exception as error:
-                log.error("poll %s: message not updated: %s", poll_id, failure(error))
-            with self._lock:
-                if self._state.get(poll_id) != "again":
-                    self._state.pop(poll_id, None)
-                    self._work.pop(poll_id, None)
-                    return
-                self._state[poll_id] = "running"
-
-
-def update_message(polls: PollRepository, client, poll_id: int) -> None:
-    """Render the poll as it stands in the database and put it in place of its message."""
-    poll = polls.get(poll_id)
-    if poll is None or poll.ts is None:
-        return
-    votes = polls.votes(poll_id)
+def render_message(polls: PollRepository, client, poll: Poll) -> Reply:
+    """The poll's message as the poll stands in the database: voters by name, never pinged."""
+    votes = polls.votes(poll.id)
     shown = {poll.author} | (set() if poll.anonymous else {u for users in votes.values() for u in users})
-    names = display_names(client, shown)
-    reply = poll_message(poll, votes, names)
-    client.chat_update(channel=poll.channel, ts=poll.ts, text=reply.text, blocks=reply.blocks)
+    return poll_message(poll, votes, display_names(client, shown))

@@ -15,7 +15,7 @@ from bot.logs import failure
 from bot.digest import Digest, DigestSchedule, gather
 from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
-from bot.polls import PollService, Refresher
+from bot.polls import PollService
 from bot.reminders import Reminders
 from bot.ta import TAService
 from bot.traffic import Traffic
@@ -59,12 +59,8 @@ class Services:
     modals: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="iwg-modal"))
     _pending: set[Future] = field(default_factory=set)
-    # requests being answered; the courier and the poll refresher give way to them
+    # requests being answered; the courier gives way to them
     traffic: Traffic = field(default_factory=Traffic)
-    poll_refresher: Refresher = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.poll_refresher = Refresher(self.later, self.traffic.give_way)
 
     @classmethod
     def build(cls, settings: Settings, storage: Storage, scheduler: BaseScheduler) -> "Services":

@@ -98,7 +98,7 @@ class TAService:
             lead = lead or (request.lead if same_organisation else None)
             status = request.status if same_organisation and request.status != "new" else "assigned"
             updated = self.requests.assign(request.id, organisation.id, lead, status, actor)
-            self.outbox.add(REFRESH, request.ref, "announcements")
+            self._refresh_announcements(request.ref)
             assignment = {"organisation_id": organisation.id, "lead": lead}
             if lead and lead != actor and lead != request.lead:
                 self.outbox.add(TELL_LEAD, request.ref, lead, assignment)
@@ -106,6 +106,12 @@ class TAService:
                 self.outbox.add(TELL_FORMER_LEAD, request.ref, request.lead, assignment)
             self._tell_requester(updated, actor)
         return updated
+
+    def _refresh_announcements(self, ref: str) -> None:
+        """Each coordinator's copy of the announcement is updated in place, in that
+        coordinator's lane, so it follows the announcement itself if that is still on its way."""
+        for recipient in self.outbox.recipients_of(ref, ANNOUNCE):
+            self.outbox.add_unless_waiting(REFRESH, ref, recipient)
 
     def move(self, actor: str, request_id: int, status: str, note: str | None) -> TARequest:
         if status not in STATUSES:
@@ -122,7 +128,7 @@ class TAService:
             if status not in MOVES[request.status]:
                 raise UserError(f"{request.ref} is {request.status}; {_allowed(request.status)}", STATUS_USAGE)
             updated = self.requests.set_status(request.id, status, actor, note)
-            self.outbox.add(REFRESH, request.ref, "announcements")
+            self._refresh_announcements(request.ref)
             self._tell_requester(updated, actor)
         return updated
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import meeting_blocks
+from bot import channel_posts
 from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
-from bot.names import display_names
 from bot.render import Reply, escape
 from bot.services import Services
 from bot.text import echo, parse_ref, require_ref, split_command
@@ -27,7 +26,7 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     meeting_id = parse_ref(sub, "M") if sub and not rest else None
     if sub == "" or meeting_id is not None:
         meeting = services.meeting_service.get(meeting_id) if meeting_id else services.meeting_service.next_meeting()
-        return _agenda(services, meeting)
+        return channel_posts.agenda(services, meeting)
     if sub == "help":
         return help.family_help(BY_COMMAND["/agenda"])
     if sub == "add":
@@ -41,13 +40,6 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
         meeting = services.meeting_service.next_meeting()
-        return post_for(services, client, cmd, lambda client: _agenda(services, meeting, client), "the agenda")
+        return post_for(services, cmd, channel_posts.AGENDA_POST, meeting.ref, "the agenda")
     raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")
 
-
-def _agenda(services: Services, meeting, client: WebClient | None = None) -> Reply:
-    """The agenda for the asker alone; with `client`, the channel's copy, proposers by name."""
-    items = services.agenda.for_meeting(meeting.id, limit=meeting_blocks.AGENDA_SHOWN)
-    names = display_names(client, {item.proposer for item in items}) if client else None
-    return meeting_blocks.agenda(meeting, items, *services.agenda.totals(meeting.id), ephemeral=client is None,
-                                 names=names)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot import channel_posts
 from bot.errors import UserError
 from bot.logs import failure
 from bot.render import Reply, error_reply, sorry_reply
@@ -88,41 +89,19 @@ def button(app: Router, services, action_id, handle: Callable[[Click, WebClient]
     app.action(action_id)(listener)
 
 
-def post_for(services, client: WebClient, cmd: SlashCommand, render: Callable[[WebClient], Reply], what: str) -> Reply:
-    """Post what `render` makes in the group's channel (IWG_CHANNEL, else where the command
-    was typed) after the ack, rendered then, since a channel post shows members by their
-    names (a Web API call each) rather than pinging them; if Slack refuses, tell the asker."""
+def post_for(services, cmd: SlashCommand, kind: str, subject: str, what: str) -> Reply:
+    """Queue `what` for the group's channel (IWG_CHANNEL, else where the command was
+    typed): it goes out through the outbox, rendered as things are then; if Slack refuses
+    it for good, the asker is told where they typed the command, or else in a DM."""
     channel = services.settings.channel or cmd.channel_id
-
-    def post() -> None:
-        try:
-            reply = render(client)
-            client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
-        except SlackApiError as error:
-            problem = cannot_post(cmd, channel, what, error)
-        except Exception as error:  # Slack out of reach after the client's retries: the asker was told "Posting…"
-            log.warning("%s not posted: %s", what, failure(error))
-            problem = f"I could not reach Slack to post {what}; please try again in a moment."
-        else:
-            return
-        WebhookClient(cmd.response_url).send(**error_reply(problem).as_ack())
-
-    services.later(post, f"posting {what}")
+    channel_posts.queue(services, kind, subject, channel, asked(cmd, what))
     return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")
 
 
-def cannot_post(cmd: SlashCommand, channel: str, what: str, error: SlackApiError) -> str:
-    """Why `what` could not be posted in `channel`, and what the asker can do about it: an
-    invitation where one is possible, another place where it is not (a DM or group DM
-    between members, which no app can join)."""
-    code = error.response.get("error", "")
-    if code not in ("not_in_channel", "channel_not_found"):
-        return f"Slack refused to post {what} ({code}); please try again."
-    if channel == cmd.channel_id and (cmd.channel_name == "directmessage" or cmd.channel_name.startswith("mpdm-")):
-        return (f"I cannot post {what} in a direct message between members: no app can join one. "
-                "Type the command in a channel instead, after inviting me there with `/invite @IWG Bot`.")
-    return (f"I could not post {what} in <#{channel}>: I am not a member of it. "
-            "Invite me with `/invite @IWG Bot`, then try again.")
+def asked(cmd: SlashCommand, what: str) -> dict:
+    """Who asked for a post and how to reach them, kept with it in the outbox."""
+    return {"asker": cmd.user_id, "what": what, "response_url": cmd.response_url,
+            "asked_in": cmd.channel_id, "channel_name": cmd.channel_name}
 
 
 def send_to_dm_later(services, response_url: str, send: Callable[[], None], what: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import meeting_blocks
+from bot import channel_posts, meeting_blocks
 from bot.calendar import meetings_ics
 from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
@@ -25,7 +25,7 @@ def register(app: Router, services: Services) -> None:
 def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     sub, rest = split_command(cmd.text)
     if sub == "":
-        return _schedule(services, cmd.user_id, ephemeral=True)
+        return channel_posts.schedule(services, cmd.user_id, ephemeral=True)
     if sub.isdigit() and len(sub) == 4 and not rest:
         year = int(sub)
         found = services.meetings.of_year(year)
@@ -35,8 +35,7 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return help.family_help(BY_COMMAND["/meetings"])
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the schedule")
-        schedule = _schedule(services, cmd.user_id, ephemeral=False)
-        return post_for(services, client, cmd, lambda _: schedule, "the schedule")
+        return post_for(services, cmd, channel_posts.SCHEDULE_POST, cmd.user_id, "the schedule")
     if sub == "add":
         meeting = services.meeting_service.schedule(cmd.user_id, rest)
         reminders = " Reminders go to the channel before it." if services.settings.channel else ""
@@ -48,25 +47,6 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub == "ics":
         return send_ics(services, client, cmd.user_id, cmd.response_url)
     raise UserError(f"`/meetings {echo(sub)}` is not a form I know.", hint="`/meetings help` lists every form.")
-
-
-def _schedule(services: Services, asker: str, ephemeral: bool) -> Reply:
-    now = services.storage.clock()
-    found = services.meetings.upcoming(now)
-    if found:
-        reply = meeting_blocks.schedule(found, "Upcoming IWG meetings", now)
-    else:
-        year = services.meetings.latest_year()
-        hint = ("No meeting is scheduled ahead. Schedule the next with "
-                "`/meetings add <title> on <date> [at <time>] [in <place>]`."
-                if ephemeral and services.coordinators.is_coordinator(asker) else None)
-        if year is None:
-            reply = Reply.of("No meetings are scheduled." + (f" {hint}" if hint else ""))
-        else:
-            reply = meeting_blocks.schedule(services.meetings.of_year(year), f"No upcoming meetings; the {year} schedule",
-                                            now, hint)
-    reply.ephemeral = ephemeral
-    return reply
 
 
 def send_ics(services: Services, client: WebClient, asker: str, response_url: str) -> Reply:

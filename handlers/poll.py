@@ -5,19 +5,15 @@ from __future__ import annotations
 import re
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot import poll_blocks
 from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
-from bot.names import display_names
-from bot.polls import update_message
-from bot.render import Reply, error_reply
+from bot.render import Reply
 from bot.services import Services
 from bot.text import require_ref, split_command
 from handlers import help
-from handlers.common import SlashCommand, button, cannot_post, slash_command
+from handlers.common import SlashCommand, asked, button, slash_command
 from handlers.forms import NOT_OURS, Click
 from handlers.router import Router
 
@@ -39,7 +35,6 @@ def vote(services: Services, click: Click, client: WebClient) -> Reply | None:
         raise UserError(NOT_OURS)
     poll_id, option = int(match.group(1)), int(match.group(2))
     poll, ballot = services.poll_service.vote(click.user_id, poll_id, option, (click.channel_id, click.message_ts))
-    services.poll_refresher.request(poll_id, lambda: update_message(services.polls, client, poll_id))
     return poll_blocks.vote_answer(poll, option, ballot)
 
 
@@ -61,20 +56,6 @@ def poll(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | No
     if sub == "close":
         closed = services.poll_service.close(cmd.user_id, require_ref(rest, "P", "a poll", CLOSE_USAGE))
         return Reply.of(f"Closed {closed.ref}; the result is being posted.", ":checkered_flag:")
-    new = services.poll_service.create(cmd.user_id, cmd.channel_id, cmd.text)
-    services.later(lambda: post(services, client, cmd, new.id), "posting a poll")
-    return None
+    services.poll_service.create(cmd.user_id, cmd.channel_id, cmd.text, asked(cmd, "your poll"))
+    return None  # the poll's message, moments later, is the answer
 
-
-def post(services: Services, client: WebClient, cmd: SlashCommand, poll_id: int) -> None:
-    """Post the poll where it was asked; if the bot cannot post there, say what to do."""
-    poll = services.polls.get(poll_id)
-    reply = poll_blocks.poll_message(poll, {}, display_names(client, {poll.author}))
-    try:
-        response = client.chat_postMessage(channel=poll.channel, text=reply.text, blocks=reply.blocks)
-    except SlackApiError as error:
-        services.polls.discard(poll_id)
-        WebhookClient(cmd.response_url).send(**error_reply(cannot_post(cmd, poll.channel, "your poll", error)).as_ack())
-        return
-    if not services.polls.posted(poll_id, response["ts"]).is_open:  # closed before it was posted
-        services.poll_service.announce_close(poll_id)

@@ -324,3 +324,25 @@ def m012_seen_requests_and_poll_members(db: Database) -> None:
     # `/poll list` and the App Home show a member the polls of channels where they asked or voted
     db.execute("CREATE INDEX polls_author ON polls (author)")
     db.execute("CREATE INDEX poll_votes_user ON poll_votes (user_id, poll_id)")
+
+
+@migrations()
+def m013_outbox_lanes(db: Database) -> None:
+    # Each recipient (a channel, or a member's DM) is a lane: one notice in flight per lane
+    # in any process, and posts paced to Slack's one message a second per channel.
+    # lease_until: a claim holds until then (epoch seconds; renewed before each Web API call
+    # while the work goes on). maybe_sent: a try whose answer was lost (a timeout, a dropped
+    # connection, a 5xx) may have posted the message, so the next try looks for it first.
+    db.execute("ALTER TABLE outbox ADD COLUMN lease_until REAL")
+    db.execute("ALTER TABLE outbox ADD COLUMN maybe_sent INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX outbox_lane ON outbox (recipient, sent_at, failed_at, lease_until)")
+    # paced_until: the lane's next send waits until then (the pace, or Slack's Retry-After);
+    # theoretical: when the lane would be idle again at the steady pace (epoch seconds).
+    db.execute("""CREATE TABLE outbox_lanes (
+                    lane TEXT PRIMARY KEY, paced_until REAL NOT NULL, theoretical REAL NOT NULL
+                  ) WITHOUT ROWID""")
+    # channel_problems: a channel Slack will not take posts in (the bot was removed, the
+    # channel archived), told to the coordinators once a day at most.
+    db.execute("""CREATE TABLE channel_problems (
+                    channel TEXT NOT NULL, day TEXT NOT NULL, error TEXT NOT NULL, PRIMARY KEY (channel, day)
+                  ) WITHOUT ROWID""")

@@ -1,36 +1,57 @@
 """Notices waiting to be delivered to Slack: written with the change they tell of.
 
-A notice is claimed before it is sent, so two processes never send the same one; a claim
-that is not settled within LEASE (the sender died) can be taken again. Sending is
-therefore at least once: only a crash between Slack's answer and `delivered()` repeats one.
+Each recipient (a channel, or a member's DM) is a lane. A notice is claimed before it is
+sent, and a lane has one claimed notice at a time, in any process: so two processes never
+send the same notice, posts to one channel go out one after another, and a message's
+updates land in order. Each claim also spends the lane's pace (PACE: Slack takes about
+one message a second per channel, with short bursts), so a catch-up after downtime never
+meets Slack's limit; a 429 pauses only its own lane (`hold_lane`).
+
+A claim holds until `lease_until`, which the sender renews before each Web API call
+(`renew`), so a claim lasts exactly as long as its work; a claim whose sender died is
+taken again once its lease runs out. The one case sent twice would be a crash between
+Slack's answer and `delivered()`: the next try sees `maybe_sent` and looks for the message
+first (bot/notices.py).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel
 
 from storage.db import Storage, to_iso
 
-LEASE = timedelta(minutes=2)
+# A claim's lease, renewed before each call: longer than one Web API call can take (the
+# courier's client gives up after 10 s and does not retry inside the call).
+LEASE = timedelta(seconds=60)
+# Per lane: one claim a second at the steady pace, and a burst of three after a quiet spell.
+PACE_SECONDS, BURST = 1.0, 3
+
+_PENDING = "o.sent_at IS NULL AND o.failed_at IS NULL"
 
 
 class Notice(BaseModel):
     id: int
     kind: str  # what to render, e.g. "ta.announce"
     subject: str  # what it is about, e.g. "TA-7"
-    recipient: str  # a user ID (a direct message) or a channel ID
+    recipient: str  # a user ID (a direct message) or a channel ID: the lane
     detail: dict = {}
     attempts: int = 0
+    created_at: str = ""
     channel: str | None = None
     ts: str | None = None
+    maybe_sent: bool = False  # an earlier try may have posted it: look before posting again
 
     @classmethod
     def from_row(cls, row: dict) -> "Notice":
-        return cls(**{**row, "detail": json.loads(row["detail"])})
+        return cls(**{**row, "detail": json.loads(row["detail"]), "maybe_sent": bool(row["maybe_sent"])})
+
+
+def _epoch(moment: datetime) -> float:
+    return moment.timestamp()
 
 
 class OutboxRepository:
@@ -47,48 +68,112 @@ class OutboxRepository:
                 [kind, subject, recipient, json.dumps(detail or {}, ensure_ascii=False), now, now])
         self.storage.after_commit(self.wakeup.set)
 
+    def add_unless_waiting(self, kind: str, subject: str, recipient: str) -> bool:
+        """Queue a notice rendered at delivery (an update of a message), unless one like it
+        is already waiting unclaimed: that one will show the latest state too. Fifty votes
+        in a second make a few updates, not fifty."""
+        with self.storage.write() as db:
+            waiting = db.execute(
+                f"""SELECT 1 FROM outbox o WHERE subject = ? AND kind = ? AND recipient = ? AND {_PENDING}
+                      AND (lease_until IS NULL OR lease_until < ?) LIMIT 1""",
+                [subject, kind, recipient, _epoch(self.storage.clock())]).fetchone()
+            if waiting:
+                return False
+            self.add(kind, subject, recipient)
+        return True
+
     def claim_due(self) -> Notice | None:
-        """The notice due first, not claimed by a live sender, claimed for this one (in the
-        order of the outbox_due index, so no sort however long the backlog)."""
+        """The notice due first whose lane is free and paced, claimed for this sender."""
         now = self.storage.clock()
+        at = _epoch(now)
         with self.storage.write() as db:
             row = db.execute(
-                """SELECT id FROM outbox
-                   WHERE sent_at IS NULL AND failed_at IS NULL AND due_at <= ?
-                     AND (claimed_at IS NULL OR claimed_at < ?)
-                   ORDER BY due_at, id LIMIT 1""", [to_iso(now), to_iso(now - LEASE)]).fetchone()
+                f"""SELECT o.id, o.recipient FROM outbox o
+                    LEFT JOIN outbox_lanes l ON l.lane = o.recipient
+                    WHERE {_PENDING} AND o.due_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
+                      AND (l.paced_until IS NULL OR l.paced_until <= ?)
+                      AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.recipient = o.recipient
+                                      AND b.sent_at IS NULL AND b.failed_at IS NULL AND b.lease_until >= ?)
+                    ORDER BY o.due_at, o.id LIMIT 1""", [to_iso(now), at, at, at]).fetchone()
             if row is None:
                 return None
-            db.execute("UPDATE outbox SET claimed_at = ?, attempts = attempts + 1 WHERE id = ?", [to_iso(now), row[0]])
-            return Notice.from_row(next(db.query("SELECT * FROM outbox WHERE id = ?", [row[0]])))
+            notice_id, lane = row
+            notice = Notice.from_row(next(db.query("SELECT * FROM outbox WHERE id = ?", [notice_id])))
+            db.execute("UPDATE outbox SET claimed_at = ?, lease_until = ?, attempts = attempts + 1, maybe_sent = 1"
+                       " WHERE id = ?", [to_iso(now), at + LEASE.total_seconds(), notice_id])
+            self._spend_pace(db, lane, at)
+        return notice.model_copy(update={"attempts": notice.attempts + 1})
+
+    def _spend_pace(self, db, lane: str, at: float) -> None:
+        """The lane's next claim waits for the pace (a GCRA: the burst is spent, then one a second)."""
+        theoretical = db.execute("SELECT theoretical FROM outbox_lanes WHERE lane = ?", [lane]).fetchone()
+        theoretical = max(theoretical[0] if theoretical else at, at) + PACE_SECONDS
+        db.execute("INSERT OR REPLACE INTO outbox_lanes (lane, paced_until, theoretical) VALUES (?, ?, ?)",
+                   [lane, theoretical - (BURST - 1) * PACE_SECONDS, theoretical])
+
+    def hold_lane(self, lane: str, until: datetime) -> None:
+        """Slack said to wait (a 429's Retry-After): nothing more to this lane until then,
+        and then one a second."""
+        at = _epoch(until)
+        with self.storage.write() as db:
+            db.execute("""INSERT INTO outbox_lanes (lane, paced_until, theoretical) VALUES (?, ?, ?)
+                          ON CONFLICT (lane) DO UPDATE SET paced_until = max(paced_until, excluded.paced_until),
+                                                          theoretical = max(theoretical, excluded.theoretical)""",
+                       [lane, at, at + (BURST - 1) * PACE_SECONDS])
+
+    def renew(self, notice_id: int) -> None:
+        """The work on a claim goes on: hold it for another LEASE."""
+        with self.storage.write() as db:
+            db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND sent_at IS NULL",
+                       [_epoch(self.storage.clock() + LEASE), notice_id])
 
     def delivered(self, notice_id: int, channel: str | None, ts: str | None) -> None:
         with self.storage.write() as db:
-            db.execute("UPDATE outbox SET sent_at = ?, channel = ?, ts = ?, error = NULL WHERE id = ?",
-                       [to_iso(self.storage.clock()), channel, ts, notice_id])
+            db.execute("UPDATE outbox SET sent_at = ?, channel = ?, ts = ?, error = NULL, lease_until = NULL"
+                       " WHERE id = ?", [to_iso(self.storage.clock()), channel, ts, notice_id])
 
-    def retry_at(self, notice_id: int, due: datetime, error: str) -> None:
+    def retry_at(self, notice_id: int, due: datetime, error: str, maybe_sent: bool, count: bool = True) -> None:
+        """Try again at `due`; `maybe_sent` if this try (or an earlier one) may have posted it;
+        not `count`ed when Slack only said to wait, which says nothing of the notice itself."""
         with self.storage.write() as db:
-            db.execute("UPDATE outbox SET due_at = ?, claimed_at = NULL, error = ? WHERE id = ?",
-                       [to_iso(due), error[:500], notice_id])
+            db.execute("""UPDATE outbox SET due_at = ?, claimed_at = NULL, lease_until = NULL, error = ?,
+                          maybe_sent = ?, attempts = attempts - ? WHERE id = ?""",
+                       [to_iso(due), error[:500], int(maybe_sent), 0 if count else 1, notice_id])
 
     def failed(self, notice_id: int, error: str) -> None:
         """Slack will never take it (the user left, the channel is gone): stop trying."""
         with self.storage.write() as db:
-            db.execute("UPDATE outbox SET failed_at = ?, claimed_at = NULL, error = ? WHERE id = ?",
+            db.execute("UPDATE outbox SET failed_at = ?, claimed_at = NULL, lease_until = NULL, error = ? WHERE id = ?",
                        [to_iso(self.storage.clock()), error[:500], notice_id])
 
-    def delivered_about(self, subject: str, kind: str) -> list[Notice]:
+    def delivered_about(self, subject: str, kind: str, recipient: str | None = None) -> list[Notice]:
         """The delivered notices of one kind about one subject (to update them in place)."""
         rows = self.storage.db.query(
-            "SELECT * FROM outbox WHERE subject = ? AND kind = ? AND sent_at IS NOT NULL ORDER BY id", [subject, kind])
+            "SELECT * FROM outbox WHERE subject = ? AND kind = ? AND sent_at IS NOT NULL"
+            " AND (? IS NULL OR recipient = ?) ORDER BY id", [subject, kind, recipient, recipient])
         return [Notice.from_row(row) for row in rows]
 
+    def recipients_of(self, subject: str, kind: str) -> list[str]:
+        """Who was sent, or is yet to be sent, a notice of this kind about this subject."""
+        rows = self.storage.db.execute(
+            "SELECT DISTINCT recipient FROM outbox WHERE subject = ? AND kind = ? AND failed_at IS NULL ORDER BY id",
+            [subject, kind]).fetchall()
+        return [row[0] for row in rows]
+
+    def channel_problem(self, channel: str, error: str) -> bool:
+        """Record that `channel` refused a post today; True the first time today (tell the coordinators)."""
+        day = self.storage.clock().astimezone(timezone.utc).date().isoformat()
+        with self.storage.write() as db:
+            return db.execute("INSERT OR IGNORE INTO channel_problems (channel, day, error) VALUES (?, ?, ?)",
+                              [channel, day, error]).rowcount == 1
+
     def next_due(self) -> datetime | None:
-        """When a notice can next be claimed: one claimed by another sender only once its lease ends."""
-        unclaimed, claimed = self.storage.db.execute(
-            """SELECT min(CASE WHEN claimed_at IS NULL THEN due_at END), min(claimed_at)
-               FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL""").fetchone()
-        times = [datetime.fromisoformat(unclaimed)] if unclaimed else []
-        times += [datetime.fromisoformat(claimed) + LEASE] if claimed else []
-        return min(times, default=None)
+        """When a notice may next be claimed: its due time, its lane's pace, a live claim's lease."""
+        (at,) = self.storage.db.execute(
+            f"""SELECT min(max(unixepoch(o.due_at), coalesce(l.paced_until, 0), coalesce(o.lease_until, 0)))
+                FROM outbox o LEFT JOIN outbox_lanes l ON l.lane = o.recipient WHERE {_PENDING}""").fetchone()
+        return None if at is None else datetime.fromtimestamp(at, timezone.utc)
+
+    def pending(self) -> int:
+        """How many notices are still to be delivered (the console waits for none)."""
+        return self.storage.db.execute(f"SELECT count(*) FROM outbox o WHERE {_PENDING}").fetchone()[0]

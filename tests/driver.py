@@ -38,14 +38,24 @@ class SlackDriver:
         self.response_url = response_url
         self.team_id = team_id
 
+    def fresh_response_url(self) -> str:
+        """A response_url of its own for each request, as Slack gives: minted now (its
+        milliseconds inside, so the stand-in can expire it after 30 minutes)."""
+        return f"{self.response_url}.{int(time.time() * 1000)}.{secrets.token_hex(4)}"
+
+    @staticmethod
+    def trigger_id() -> str:
+        """A trigger_id minted now (milliseconds first): the stand-in refuses it after 3 s."""
+        return f"{int(time.time() * 1000)}.{secrets.token_hex(6)}"
+
     def command_body(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
                      channel_name: str = "iwg") -> str:
         return urlencode({
             "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "iwg",
             "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
             "user_name": user_id.lower(), "command": command, "text": text, "api_app_id": "A0IWG",
-            "is_enterprise_install": "false", "response_url": self.response_url,
-            "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}",
+            "is_enterprise_install": "false", "response_url": self.fresh_response_url(),
+            "trigger_id": self.trigger_id(),
         })
 
     def command(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
@@ -67,7 +77,7 @@ class SlackDriver:
         return self.interaction({
             "type": "block_actions", "user": {"id": user_id, "username": user_id.lower()},
             "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
-            "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}", "response_url": self.response_url,
+            "trigger_id": self.trigger_id(), "response_url": self.fresh_response_url(),
             "container": {"type": "message", "channel_id": channel_id, "message_ts": message_ts},
             "channel": {"id": channel_id}, "message": message or {"ts": message_ts, "text": ""},
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
@@ -79,7 +89,7 @@ class SlackDriver:
         return self.interaction({
             "type": "view_submission", "user": {"id": user_id, "username": user_id.lower()},
             "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
-            "trigger_id": f"{int(time.time())}.{secrets.token_hex(6)}",
+            "trigger_id": self.trigger_id(),
             "view": {**view, "id": "V0FORM", "state": {"values": values}},
         })
 

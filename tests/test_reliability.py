@@ -69,7 +69,7 @@ def test_notifications_survive_rate_limits_errors_and_dropped_connections(bot, s
     driver, _ = bot
     standin.http_failures["conversations.open"] = [(0, {}), (429, {"Retry-After": "1"}), (500, {}), (0, {}), (0, {})]
     log_request(driver)
-    announced = standin.wait_for(lambda: standin.dms_to(COORDINATOR), timeout=20, what="the announcement")
+    announced = standin.wait_for(lambda: standin.dms_to(COORDINATOR), timeout=30, what="the announcement")
     assert len(announced) == 1
     tries = [c.method for c in standin.calls if c.method.startswith("conversations.open")]
     assert tries[:5] == ["conversations.open:dropped", "conversations.open:429", "conversations.open:500",
