@@ -49,12 +49,12 @@ class SlackDriver:
         return f"{int(time.time() * 1000)}.{secrets.token_hex(6)}"
 
     def command_body(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
-                     channel_name: str = "iwg") -> str:
+                     channel_name: str = "iwg", response_url: str | None = None) -> str:
         return urlencode({
             "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "iwg",
             "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
             "user_name": user_id.lower(), "command": command, "text": text, "api_app_id": "A0IWG",
-            "is_enterprise_install": "false", "response_url": self.fresh_response_url(),
+            "is_enterprise_install": "false", "response_url": response_url or self.fresh_response_url(),
             "trigger_id": self.trigger_id(),
         })
 

@@ -171,6 +171,17 @@ class SlackStandIn(LocalSlack):
         """Every connection is dropped unanswered for the next `seconds`."""
         self._down_until = time.monotonic() + seconds
 
+    def rate_limit_channel(self, channel_id: str, seconds: float) -> None:
+        """Posts to this channel meet 429s for the next `seconds` (a burst from elsewhere used it up)."""
+        with self._lock:
+            bucket = self._post_buckets.setdefault(channel_id, Bucket(1.0, POST_BURST))
+            bucket.tokens = bucket.burst if seconds <= 0 else 1 - seconds * bucket.rate - 1e-9
+            bucket.at = time.monotonic()
+
+    def posts_in(self, channel_id: str, containing: str = "") -> list[dict]:
+        """The messages kept in a channel whose text or blocks contain `containing`."""
+        return [m for m in self.messages_in(channel_id) if containing in f"{m.get('text')}{m.get('blocks')}"]
+
     def messages_in(self, channel_id: str) -> list[dict]:
         with self._lock:
             channel = self.channels.get(channel_id)
