@@ -3,7 +3,7 @@
 Run from the repo root, after `pip install -e '.[test]'`:
 
     python bench/ack.py                      # the full run: about 80 s on 2 cores
-    python bench/ack.py --requests 50 --reminders 2000        # a quicker look
+    python bench/ack.py --requests 50 --reminders 5           # a quicker look
     python bench/ack.py --commands "ta list all Kenya,agenda" --reminders 0
     python bench/ack.py --empty --commands "iwg help" --concurrency 1 --requests 500 \\
         --max-ratio 1.5                      # the original benchmark: /iwg help, empty database
@@ -17,7 +17,7 @@ What it does, in order:
 
 1. Fills the bot's database file before the bot starts (bench/fill.py: the bot's migrations,
    then sqlite3 directly): 100,000 TA requests with their history, 40 meetings with 10,000
-   agenda items, 1,000 polls with 100,000 votes; and --reminders (10,000) meetings whose
+   agenda items, 1,000 polls with 100,000 votes; and --reminders (20) meetings whose
    `1m` reminders fall due --reminder-delay (20) to +--reminder-window (20) seconds after the
    bot is spawned.
 2. Starts both targets as subprocesses on loopback, served the same way: the bot exactly as
@@ -26,13 +26,14 @@ What it does, in order:
    baseline (`python bench/ack.py --serve-bare PORT`: the same waitress and thread count,
    Bolt's own WSGI adapter, a catch-all command listener that acks a line and a catch-all
    action listener that acks). Both use a loopback Slack Web API (bot.local_slack.LocalSlack)
-   in this process, which also records when each reminder arrives.
+   in this process, over TLS like Slack's, which also records when each reminder arrives.
+   (It does not rate-limit: bench/visible.py runs the bot against Slack's limits.)
 3. Start-up: from spawning `python app.py` to its first `GET /healthz` 200.
 4. Reminders: lateness = arrival of the chat.postMessage at the loopback Slack - the
    reminder's due time (whole seconds, as stored). The phase ends when every reminder has
    arrived, or the outbox has nothing left to send, or the last meeting has begun (the bot
    does not remind of a meeting that has begun). The reminder meetings are then deleted,
-   so the load sees the group's own schedule (40 meetings), not 10,000 test ones.
+   so the load sees the group's own schedule (40 meetings), not the test ones.
 5. Load: for each command, --warmup untimed requests, then --requests timed ones per target
    at each --concurrency (1 and 8): signed like Slack's, one keep-alive connection per target
    per client thread. Bot and bare take turns: at concurrency 1 every other request (who
@@ -93,6 +94,7 @@ from bot.http import EVENTS_PATH, THREADS  # noqa: E402
 from bot.local_slack import LocalSlack  # noqa: E402
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET, clean_env, free_port  # noqa: E402
 from tests.driver import SlackDriver, sign  # noqa: E402
+from tests.slack_standin import self_signed_certificate  # noqa: E402
 
 STARTUP_SECONDS = 60
 REQUEST_TIMEOUT = 10
@@ -182,7 +184,10 @@ class RecordingSlack(LocalSlack):
     """LocalSlack that keeps the arrival time of every reminder and counts every API call."""
 
     def __init__(self):
-        super().__init__()
+        # over TLS, as Slack's Web API is (each slack_sdk call opens a new TLS connection)
+        cert, key = self_signed_certificate()
+        super().__init__(cert_file=cert, key_file=key)
+        self.cert_file = cert
         self.reminders: dict[int, float] = {}  # reminder number -> first arrival (epoch seconds)
         self.duplicates = 0
         self.calls = 0
@@ -585,7 +590,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--meetings", type=int, default=40, help="meetings, the migration's four included (40)")
     parser.add_argument("--polls", type=int, default=1_000, help="polls (1000)")
     parser.add_argument("--votes", type=int, default=100_000, help="votes over all polls (100000)")
-    parser.add_argument("--reminders", type=int, help="reminders due after start; 0: none (10000, or 0 with --empty)")
+    parser.add_argument("--reminders", type=int, help="reminders due after start; 0: none (20, or 0 with --empty): the one channel takes about one a second")
     parser.add_argument("--reminder-delay", type=float, default=20, help="seconds from spawn to the first due (20)")
     parser.add_argument("--reminder-window", type=float, default=20, help="seconds the dues spread over (20)")
     parser.add_argument("--max-ratio", type=float, default=1.3, help="bot/bare median that fails (1.3)")
@@ -610,7 +615,7 @@ def parse_args() -> argparse.Namespace:
     if args.requests < 1 or min(args.concurrency) < 1:
         parser.error("--requests and --concurrency must be at least 1")
     if args.reminders is None:
-        args.reminders = 0 if args.empty or args.floor else 10_000
+        args.reminders = 0 if args.empty or args.floor else 20
     if args.floor and args.reminders:
         parser.error("--floor times a bare app, which sends no reminders: leave out --reminders")
     return args
@@ -656,7 +661,8 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
         print(f"reminders: {args.reminders:,} meetings whose 1m reminders fall due "
               f"{args.reminder_delay:.0f}-{args.reminder_delay + args.reminder_window:.0f}s after spawn", flush=True)
 
-    slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url)
+    slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
+                     SSL_CERT_FILE=slack.cert_file)
     targets: list[Target] = []
     rows: list[Row] = []
     reminders: ReminderResult | None = None

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.logs import failure
+from bot.render import error_reply
 from bot.digest import Digest, DigestSchedule, gather
 from bot.meetings import MeetingService
 from bot.permissions import require_coordinator
@@ -31,6 +34,8 @@ from storage.reminders import ReminderRepository
 from storage.ta_requests import TADigestQueries, TARequestRepository
 
 log = logging.getLogger("iwg.services")
+
+TRIGGER_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "trigger_exchanged"})
 
 
 @dataclass
@@ -90,11 +95,26 @@ class Services:
         """Run `work` after the ack; a failure is logged (it has no member waiting on it)."""
         self._after_ack(self.background, work, what)
 
-    def open_modal(self, client: WebClient, trigger_id: str, view: dict, what: str) -> None:
+    def open_modal(self, client: WebClient, trigger_id: str, view: dict, what: str, response_url: str = "") -> None:
         """Open a form after the ack, on the modals' own threads, with a client that gives
-        up within the trigger's 3 s instead of retrying past them (a late form opens nothing)."""
+        up within the trigger's 3 s instead of retrying past them (a late form opens nothing).
+        If Slack says the trigger was too late, the member is told through `response_url`
+        (a command's or a click's) rather than left looking at nothing."""
         quick = WebClient(token=client.token, base_url=client.base_url, timeout=2.5, retry_handlers=[])
-        self._after_ack(self.modals, lambda: quick.views_open(trigger_id=trigger_id, view=view), what)
+
+        def run() -> None:
+            try:
+                quick.views_open(trigger_id=trigger_id, view=view)
+            except SlackApiError as error:
+                code = error.response.get("error")
+                if code not in TRIGGER_ERRORS:
+                    raise
+                log.warning("%s not opened: %s", what, code)
+                if response_url:
+                    WebhookClient(response_url, timeout=5).send(**error_reply(
+                        f"Slack gave up waiting for {what} to open; please try again.").as_ack())
+
+        self._after_ack(self.modals, run, what)
 
     def _after_ack(self, pool: ThreadPoolExecutor, work: Callable[[], object], what: str) -> None:
         def run() -> None:

@@ -112,6 +112,7 @@ class Click(BaseModel):
     channel_id: str | None = None
     message_ts: str | None = None
     trigger_id: str = ""
+    response_url: str = ""  # to answer the one who clicked (a click in a message has one)
 
     @classmethod
     def of(cls, body: dict, action: dict) -> "Click":
@@ -120,7 +121,7 @@ class Click(BaseModel):
         return cls(user_id=body["user"]["id"], action_id=str(action.get("action_id", "")),
                    value=value if isinstance(value, str) else "",
                    channel_id=_text(container.get("channel_id")), message_ts=_text(container.get("message_ts")),
-                   trigger_id=_text(body.get("trigger_id")) or "")
+                   trigger_id=_text(body.get("trigger_id")) or "", response_url=_text(body.get("response_url")) or "")
 
 
 def _text(value: Any) -> str | None:

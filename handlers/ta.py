@@ -53,7 +53,7 @@ def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None
     sub, rest = split_command(cmd.text)
     if sub == "":
         view = ta_blocks.request_form()
-        services.open_modal(client, cmd.trigger_id, view, "the TA form")
+        services.open_modal(client, cmd.trigger_id, view, "the TA form", cmd.response_url)
         return None
     forms = {"help": lambda: help.family_help(BY_COMMAND["/ta"]), "new": lambda: new(services, cmd.user_id, rest),
              "list": lambda: list_requests(services, cmd.user_id, rest), "show": lambda: show(services, rest),
@@ -241,7 +241,7 @@ def assign_button(services: Services, click: Click, client: WebClient) -> None:
         raise UserError(f"{request.ref} is already {request.status}; "
                         f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it.")
     view = ta_blocks.assign_form(request, services.organisations.list(), services.ta.matching_organisations(request))
-    services.open_modal(client, click.trigger_id, view, "the assign form")
+    services.open_modal(client, click.trigger_id, view, "the assign form", click.response_url)
 
 
 def decline_button(services: Services, click: Click) -> Reply:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -274,3 +275,15 @@ def test_the_bot_speaks_tls_to_slack(https_standin, tmp_dir):
         https_standin.wait_for(lambda: announced(https_standin), timeout=10, what="the announcement over TLS")
     finally:
         process.stop()
+
+
+# --- a trigger_id Slack no longer takes -------------------------------------------------------
+
+def test_a_form_whose_trigger_expired_says_so_instead_of_nothing(bot, standin):
+    driver, process = bot
+    fields = dict(parse_qsl(driver.command_body("/ta", "", user_id="U0MEMBER")))
+    fields["trigger_id"] = f"{int((time.time() - 10) * 1000)}.stale"  # minted 10 s ago (the bot was slow, say)
+    assert driver.post(urlencode(fields)).body == ""
+    told = standin.wait_for(lambda: standin.responses, what="the explanation")[0].args
+    assert "gave up waiting for the TA form to open" in told["text"]
+    assert " ERROR " not in process.logs() and "Traceback" not in process.logs()
