@@ -18,7 +18,8 @@ Scenarios, in order:
 3. --votes (50) members vote on one poll within one second: time from the last click's
    ack to the poll's message in the channel showing the exact final count; 429s met.
 4. The cost of one Web API call: slack_sdk's WebClient (a new TCP and TLS connection per
-   call) against one kept-alive HTTPS connection, --calls (200) calls each.
+   call), one kept-alive HTTPS connection, and the courier's client, which keeps one
+   (bot/courier_client.py): --calls (200) calls each.
 
 Targets (PASS/FAIL; exit 1 if any fails): nothing lost, nothing posted twice, no 429 met in
 scenarios 1 and 3 (the bot's own pace keeps under Slack's), the vote message exact within
@@ -44,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from slack_sdk import WebClient  # noqa: E402
 
+from bot.courier_client import LeasedClient  # noqa: E402
 from bot.reminders import REMIND  # noqa: E402
 from storage import Storage  # noqa: E402
 from storage.meetings import MeetingRepository  # noqa: E402
@@ -160,7 +162,13 @@ def call_cost(slack: SlackStandIn, calls: int) -> list[tuple[str, float]]:
         json.loads(response.read())
     kept = (time.perf_counter() - started) / calls * 1000
     conn.close()
-    return [("slack_sdk WebClient (a new connection a call)", sdk), ("one kept-alive HTTPS connection", kept)]
+    courier = LeasedClient(token=BOT_TOKEN, base_url=slack.api_url, ssl=context)
+    started = time.perf_counter()
+    for _ in range(calls):
+        courier.api_call("api.test")
+    ours = (time.perf_counter() - started) / calls * 1000
+    return [("slack_sdk WebClient (a new connection a call)", sdk), ("one kept-alive HTTPS connection", kept),
+            ("the courier's client (bot/courier_client.py)", ours)]
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.courier import LeasedClient
+from bot.courier_client import LeasedClient
 from bot.logs import failure, quiet_bolt
 from bot.render import SORRY, TRY_AGAIN, sorry_reply
 from bot.services import Services

@@ -26,11 +26,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from urllib.error import URLError
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.courier_client import CALL_TIMEOUT
 from bot.logs import failure
-from storage.outbox import LEASE, Notice, OutboxRepository
+from storage.outbox import Notice, OutboxRepository
 
 log = logging.getLogger("iwg.courier")
 
@@ -39,7 +39,6 @@ FIRST_RETRY = timedelta(seconds=1)  # then 2, 4, 8 … up to LONGEST_WAIT
 LONGEST_WAIT = timedelta(hours=1)
 IDLE_POLL_SECONDS = 30.0  # also picks up notices that another process wrote
 BLOCKED_POLL_SECONDS = 0.25  # something is due but its lane is busy in another process
-CALL_TIMEOUT = 10  # seconds: one Web API call, well inside a LEASE
 
 # Errors that say the channel itself will not take posts: the coordinators hear of them.
 CHANNEL_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "restricted_action"})
@@ -49,26 +48,6 @@ PERMANENT_ERRORS = CHANNEL_ERRORS | frozenset({
 })
 
 Deliver = Callable[[Notice], tuple[str | None, str | None]]
-
-
-class LeasedClient(WebClient):
-    """The courier's Web API client: one try per call, and before each call the claim on
-    the notice being sent is renewed once half its lease is spent, so a notice whose work
-    takes many calls (names to look up, then the post) is never taken by another sender."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, timeout=CALL_TIMEOUT, retry_handlers=[], **kwargs)
-        self.renew: Callable[[], None] = lambda: None
-        self._renewed = time.monotonic()
-
-    def claimed(self, renew: Callable[[], None]) -> None:
-        self.renew, self._renewed = renew, time.monotonic()
-
-    def api_call(self, *args, **kwargs):
-        if time.monotonic() - self._renewed > LEASE.total_seconds() / 2:
-            self.renew()
-            self._renewed = time.monotonic()
-        return super().api_call(*args, **kwargs)
 
 
 class Courier:

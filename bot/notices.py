@@ -16,7 +16,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot import channel_posts, digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
-from bot.courier import CHANNEL_ERRORS, PERMANENT_ERRORS, LeasedClient
+from bot.courier import CHANNEL_ERRORS, PERMANENT_ERRORS
+from bot.courier_client import LeasedClient
 from bot.digest import DIGEST
 from bot.logs import failure
 from bot.names import display_names
