@@ -18,6 +18,7 @@ waits, and one channel's wait never holds back another's.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import logging
 import socket
 import threading
@@ -30,11 +31,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.courier_client import CALL_TIMEOUT
 from bot.logs import failure
-from storage.outbox import Notice, OutboxRepository
+from storage.outbox import BURST, PACE_SECONDS, Notice, OutboxRepository
 
 log = logging.getLogger("iwg.courier")
 
 MAX_ATTEMPTS = 16  # about five hours of trying, at the growing delays
+BUG_ATTEMPTS = 3  # when rendering or sending fails for a reason not of the network's making
+GAVE_UP = "gave_up"  # the code `on_refused` is given when the tries ran out
 FIRST_RETRY = timedelta(seconds=1)  # then 2, 4, 8 … up to LONGEST_WAIT
 LONGEST_WAIT = timedelta(hours=1)
 IDLE_POLL_SECONDS = 30.0  # also picks up notices that another process wrote
@@ -79,11 +82,13 @@ class Courier:
             yield
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
-        """Wait until nothing is due and nothing is in flight; False if time ran out."""
+        """Wait until nothing is due, or due within a lane's pace, and nothing is in flight;
+        False if time ran out. (The console: a poll's result, paced behind the posts before
+        it, shows before the next prompt; a retry minutes away is not waited for.)"""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             due = self.outbox.next_due()
-            if due is None or due > self.outbox.storage.clock():
+            if due is None or due > self.outbox.storage.clock() + timedelta(seconds=BURST * PACE_SECONDS):
                 with self._sending:
                     return True
             time.sleep(0.02)
@@ -118,10 +123,12 @@ class Courier:
             channel, ts = self.deliver(notice)
         except SlackApiError as error:
             self._refused(notice, error)
-        except Exception as error:  # the network, or a bug
+        except _NETWORK as error:
             self._retry(notice, failure(error), maybe_sent=notice.maybe_sent or not _never_sent(error))
+        except Exception as error:  # a bug, or the database: a few tries, then it is given up
+            self._retry(notice, failure(error), maybe_sent=notice.maybe_sent, most=BUG_ATTEMPTS)
         else:
-            self.outbox.delivered(notice.id, channel, ts)
+            self.outbox.delivered(notice, channel, ts)
 
     def _refused(self, notice: Notice, error: SlackApiError) -> None:
         response = error.response
@@ -133,25 +140,29 @@ class Courier:
                         notice.id, notice.kind, wait, notice.recipient)
             until = self.outbox.storage.clock() + wait
             self.outbox.hold_lane(notice.recipient, until)
-            self.outbox.retry_at(notice.id, until, "slack: ratelimited", maybe_sent=notice.maybe_sent, count=False)
+            self.outbox.retry_at(notice, until, "slack: ratelimited", maybe_sent=notice.maybe_sent, count=False)
         elif code in PERMANENT_ERRORS:
-            log.error("notice %s (%s about %s) not delivered: slack: %s", notice.id, notice.kind, notice.subject, code)
-            self.outbox.failed(notice.id, f"slack: {code}")
-            try:
-                self.on_refused(notice, code)
-            except Exception as told:
-                log.error("notice %s: could not tell of the refusal: %s", notice.id, failure(told))
-        else:  # a 5xx, or an error that may pass: the post may have gone through
-            self._retry(notice, f"slack: {code or status}", maybe_sent=notice.maybe_sent or status >= 500)
+            self._give_up(notice, code)
+        else:  # a 5xx, fatal_error, request_timeout…: the post may have gone through
+            self._retry(notice, f"slack: {code or status}", maybe_sent=True)
 
-    def _retry(self, notice: Notice, error: str, maybe_sent: bool) -> None:
-        if notice.attempts >= MAX_ATTEMPTS:
-            log.error("notice %s (%s about %s) not delivered: %s", notice.id, notice.kind, notice.subject, error)
-            self.outbox.failed(notice.id, error)
+    def _retry(self, notice: Notice, error: str, maybe_sent: bool, most: int = MAX_ATTEMPTS) -> None:
+        if notice.attempts >= most:
+            self._give_up(notice, GAVE_UP, error)
             return
         wait = min(FIRST_RETRY * 2 ** (notice.attempts - 1), LONGEST_WAIT)
         log.warning("notice %s (%s) will be retried in %s: %s", notice.id, notice.kind, wait, error)
-        self.outbox.retry_at(notice.id, self.outbox.storage.clock() + wait, error, maybe_sent=maybe_sent)
+        self.outbox.retry_at(notice, self.outbox.storage.clock() + wait, error, maybe_sent=maybe_sent)
+
+    def _give_up(self, notice: Notice, code: str, error: str = "") -> None:
+        """No more tries: said in the log, and to whoever needs to know (`on_refused`)."""
+        log.error("notice %s (%s about %s) not delivered: %s", notice.id, notice.kind, notice.subject,
+                  error or f"slack: {code}")
+        self.outbox.failed(notice, error or f"slack: {code}")
+        try:
+            self.on_refused(notice, code)
+        except Exception as told:
+            log.error("notice %s: could not tell of the refusal: %s", notice.id, failure(told))
 
     def _seconds_to_next(self) -> float:
         try:
@@ -162,6 +173,9 @@ class Courier:
             return IDLE_POLL_SECONDS
         seconds = (due - self.outbox.storage.clock()).total_seconds()
         return min(max(seconds, BLOCKED_POLL_SECONDS if seconds <= 0 else 0.01), IDLE_POLL_SECONDS)
+
+
+_NETWORK = (OSError, http.client.HTTPException)  # URLError, timeouts, dropped connections
 
 
 def _never_sent(error: Exception) -> bool:

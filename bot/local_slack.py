@@ -25,6 +25,7 @@ class LocalSlack:
 
     team_id = "T0LOCAL"
     bot_user_id = "U0IWGBOT"
+    idle_seconds = 30.0  # a kept-alive connection silent this long is closed
 
     def __init__(self, port: int = 0, cert_file: str | None = None, key_file: str | None = None):
         self._ts = itertools.count(1)
@@ -37,6 +38,7 @@ class LocalSlack:
             protocol_version = "HTTP/1.1"
 
             def setup(self):
+                self.timeout = local.idle_seconds  # an idle kept-alive connection is closed, as servers do
                 super().setup()
                 # headers and body leave in two writes: without this, a kept-alive client meets
                 # Nagle's algorithm against its delayed ACK (40 ms a call), which Slack never shows

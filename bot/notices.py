@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot import channel_posts, digest_blocks, meeting_blocks, poll_blocks, ta, ta_blocks
-from bot.courier import CHANNEL_ERRORS, PERMANENT_ERRORS
+from bot.courier import CHANNEL_ERRORS, GAVE_UP, PERMANENT_ERRORS
 from bot.courier_client import LeasedClient
 from bot.digest import DIGEST
 from bot.logs import failure
@@ -36,6 +36,8 @@ log = logging.getLogger("iwg.notices")
 CHANNEL_PROBLEM = "channel.problem"  # to each coordinator: a channel refuses the bot's posts
 TELL_ASKER = "post.refused"  # to the one who asked for a post Slack refused, when the response_url cannot
 METADATA_TYPE = "iwg_notice"
+# history Slack will never show the bot (no history scope, not a member): post, at least once
+CANNOT_LOOK = frozenset({"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"})
 HISTORY_PAGES = 3  # of 200 messages: how far back a lost post is looked for
 Where = tuple[str | None, str | None]
 
@@ -50,7 +52,7 @@ class NoticeSender:
 
     def __call__(self, notice: Notice) -> Where:
         if isinstance(self.client, LeasedClient):
-            self.client.claimed(lambda: self.services.outbox.renew(notice.id))
+            self.client.claimed(lambda: self.services.outbox.renew(notice))
         send = {
             REMIND: self.reminder, POST_NOTICE: self.poll_post, UPDATE_NOTICE: self.poll_update,
             CLOSED_NOTICE: self.poll_closed, channel_posts.AGENDA_POST: self.agenda,
@@ -214,8 +216,11 @@ class NoticeSender:
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not page.get("has_more") or not cursor:
                     return None
-        except SlackApiError as error:  # no history scope, say: post, at least once
-            log.warning("notice %s: could not look for an earlier post: %s", notice.id, error.response.get("error"))
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in CANNOT_LOOK:  # a 429 or a 5xx: the courier waits, then looks again
+                raise
+            log.warning("notice %s: could not look for an earlier post (%s): posting it", notice.id, code)
         return None
 
     # --- when Slack will never take it ---------------------------------------------------
@@ -251,6 +256,8 @@ def cannot_post(channel: str, what: str, code: str, asked: dict) -> str:
     """Why `what` could not be posted in `channel`, and what the asker can do about it: an
     invitation where one is possible, another place where it is not (a DM or group DM
     between members, which no app can join)."""
+    if code == GAVE_UP:
+        return f"I could not post {what}: Slack could not be reached for hours. Please try again."
     if code not in ("not_in_channel", "channel_not_found"):
         return f"Slack refused to post {what} ({escape(code)}); please try again."
     name = asked.get("channel_name", "")

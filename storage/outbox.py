@@ -31,6 +31,10 @@ LEASE = timedelta(seconds=60)
 PACE_SECONDS, BURST = 1.0, 3
 
 _PENDING = "o.sent_at IS NULL AND o.failed_at IS NULL"
+# the oldest pending notice of its lane: a lane is first in, first out, so a notice waiting
+# for its retry is not overtaken (an update before its message, a later DM before an earlier)
+_LANE_HEAD = """NOT EXISTS (SELECT 1 FROM outbox h WHERE h.recipient = o.recipient AND h.id < o.id
+                                       AND h.sent_at IS NULL AND h.failed_at IS NULL)"""
 
 
 class Notice(BaseModel):
@@ -44,6 +48,7 @@ class Notice(BaseModel):
     channel: str | None = None
     ts: str | None = None
     maybe_sent: bool = False  # an earlier try may have posted it: look before posting again
+    claimed_at: str | None = None  # the claim's token, as this sender holds it
 
     @classmethod
     def from_row(cls, row: dict) -> "Notice":
@@ -92,17 +97,18 @@ class OutboxRepository:
                     LEFT JOIN outbox_lanes l ON l.lane = o.recipient
                     WHERE {_PENDING} AND o.due_at <= ? AND (o.lease_until IS NULL OR o.lease_until < ?)
                       AND (l.paced_until IS NULL OR l.paced_until <= ?)
-                      AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.recipient = o.recipient
+                      AND {_LANE_HEAD} AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.recipient = o.recipient
                                       AND b.sent_at IS NULL AND b.failed_at IS NULL AND b.lease_until >= ?)
                     ORDER BY o.due_at, o.id LIMIT 1""", [to_iso(now), at, at, at]).fetchone()
             if row is None:
                 return None
             notice_id, lane = row
             notice = Notice.from_row(next(db.query("SELECT * FROM outbox WHERE id = ?", [notice_id])))
+            claim = f"{at:.6f}"  # this claim's token: a sender that lost its lease changes nothing
             db.execute("UPDATE outbox SET claimed_at = ?, lease_until = ?, attempts = attempts + 1, maybe_sent = 1"
-                       " WHERE id = ?", [to_iso(now), at + LEASE.total_seconds(), notice_id])
+                       " WHERE id = ?", [claim, at + LEASE.total_seconds(), notice_id])
             self._spend_pace(db, lane, at)
-        return notice.model_copy(update={"attempts": notice.attempts + 1})
+        return notice.model_copy(update={"attempts": notice.attempts + 1, "claimed_at": claim})
 
     def _spend_pace(self, db, lane: str, at: float) -> None:
         """The lane's next claim waits for the pace (a GCRA: the burst is spent, then one a second)."""
@@ -121,30 +127,35 @@ class OutboxRepository:
                                                           theoretical = max(theoretical, excluded.theoretical)""",
                        [lane, at, at + (BURST - 1) * PACE_SECONDS])
 
-    def renew(self, notice_id: int) -> None:
+    # Settling a claim: each matches the claim's token, so a sender whose lease ran out (and
+    # whose notice another sender has claimed since) cannot undo or overwrite that claim.
+
+    def renew(self, notice: Notice) -> None:
         """The work on a claim goes on: hold it for another LEASE."""
         with self.storage.write() as db:
-            db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND sent_at IS NULL",
-                       [_epoch(self.storage.clock() + LEASE), notice_id])
+            db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND claimed_at = ? AND sent_at IS NULL",
+                       [_epoch(self.storage.clock() + LEASE), notice.id, notice.claimed_at])
 
-    def delivered(self, notice_id: int, channel: str | None, ts: str | None) -> None:
+    def delivered(self, notice: Notice, channel: str | None, ts: str | None) -> None:
         with self.storage.write() as db:
             db.execute("UPDATE outbox SET sent_at = ?, channel = ?, ts = ?, error = NULL, lease_until = NULL"
-                       " WHERE id = ?", [to_iso(self.storage.clock()), channel, ts, notice_id])
+                       " WHERE id = ? AND claimed_at = ?", [to_iso(self.storage.clock()), channel, ts, notice.id,
+                                                             notice.claimed_at])
 
-    def retry_at(self, notice_id: int, due: datetime, error: str, maybe_sent: bool, count: bool = True) -> None:
+    def retry_at(self, notice: Notice, due: datetime, error: str, maybe_sent: bool, count: bool = True) -> None:
         """Try again at `due`; `maybe_sent` if this try (or an earlier one) may have posted it;
         not `count`ed when Slack only said to wait, which says nothing of the notice itself."""
         with self.storage.write() as db:
             db.execute("""UPDATE outbox SET due_at = ?, claimed_at = NULL, lease_until = NULL, error = ?,
-                          maybe_sent = ?, attempts = attempts - ? WHERE id = ?""",
-                       [to_iso(due), error[:500], int(maybe_sent), 0 if count else 1, notice_id])
+                          maybe_sent = ?, attempts = attempts - ? WHERE id = ? AND claimed_at = ?""",
+                       [to_iso(due), error[:500], int(maybe_sent), 0 if count else 1, notice.id, notice.claimed_at])
 
-    def failed(self, notice_id: int, error: str) -> None:
+    def failed(self, notice: Notice, error: str) -> None:
         """Slack will never take it (the user left, the channel is gone): stop trying."""
         with self.storage.write() as db:
-            db.execute("UPDATE outbox SET failed_at = ?, claimed_at = NULL, lease_until = NULL, error = ? WHERE id = ?",
-                       [to_iso(self.storage.clock()), error[:500], notice_id])
+            db.execute("UPDATE outbox SET failed_at = ?, claimed_at = NULL, lease_until = NULL, error = ?"
+                       " WHERE id = ? AND claimed_at = ?",
+                       [to_iso(self.storage.clock()), error[:500], notice.id, notice.claimed_at])
 
     def delivered_about(self, subject: str, kind: str, recipient: str | None = None) -> list[Notice]:
         """The delivered notices of one kind about one subject (to update them in place)."""
@@ -168,10 +179,13 @@ class OutboxRepository:
                               [channel, day, error]).rowcount == 1
 
     def next_due(self) -> datetime | None:
-        """When a notice may next be claimed: its due time, its lane's pace, a live claim's lease."""
+        """When a notice may next be claimed: the latest of a lane head's due time, its lane's
+        pace, and a live claim's lease (strftime, not unixepoch: SQLite before 3.38 has none)."""
         (at,) = self.storage.db.execute(
-            f"""SELECT min(max(unixepoch(o.due_at), coalesce(l.paced_until, 0), coalesce(o.lease_until, 0)))
-                FROM outbox o LEFT JOIN outbox_lanes l ON l.lane = o.recipient WHERE {_PENDING}""").fetchone()
+            f"""SELECT min(max(CAST(strftime('%s', o.due_at) AS REAL), coalesce(l.paced_until, 0),
+                               coalesce(o.lease_until, 0)))
+                FROM outbox o LEFT JOIN outbox_lanes l ON l.lane = o.recipient WHERE {_PENDING} AND {_LANE_HEAD}"""
+        ).fetchone()
         return None if at is None else datetime.fromtimestamp(at, timezone.utc)
 
     def pending(self) -> int:

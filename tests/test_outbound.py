@@ -287,3 +287,86 @@ def test_a_form_whose_trigger_expired_says_so_instead_of_nothing(bot, standin):
     told = standin.wait_for(lambda: standin.responses, what="the explanation")[0].args
     assert "gave up waiting for the TA form to open" in told["text"]
     assert " ERROR " not in process.logs() and "Traceback" not in process.logs()
+
+
+# --- what a review of the outbound path found -----------------------------------------------
+
+def test_a_lost_answer_then_a_rate_limited_look_still_posts_once(senders, standin):
+    clock, first, second = senders
+    first.services.ta.log(NewRequest("KE", "training for social workers", []), requester="U0MEMBER")
+    standin.lost_answers["chat.postMessage"] = 1
+    standin.http_failures["conversations.history"] = [(429, {"Retry-After": "1"})]
+    first.drain()
+    clock.now += timedelta(seconds=30)
+    second.drain()  # the look meets a 429: it waits, rather than posting blind
+    assert len(announced(standin)) == 1
+    clock.now += timedelta(seconds=5)
+    second.drain()
+    assert len(announced(standin)) == 1 and len(announced(standin, SECOND_COORDINATOR)) == 1
+
+
+def test_a_retry_is_not_overtaken_in_its_lane(senders, standin):
+    clock, first, _ = senders
+    queue_reminder(first.services, title="Meeting A")
+    queue_reminder(first.services, title="Meeting B")
+    standin.http_failures["chat.postMessage"] = [(500, {})]
+    first.drain()
+    assert standin.posts_in("C0IWG") == []  # B waits behind A's retry
+    clock.now += timedelta(seconds=30)
+    first.drain()
+    assert [m["text"].split(" in ")[0] for m in standin.posts_in("C0IWG")] == ["Reminder: Meeting A",
+                                                                              "Reminder: Meeting B"]
+
+
+def test_a_kept_connection_the_server_closed_is_not_used(senders, standin):
+    clock, first, _ = senders
+    standin.idle_seconds = 0.3
+    queue_reminder(first.services, title="Meeting A")
+    first.courier.drain()  # on this thread, so its kept connection is this thread's
+    time.sleep(0.6)  # the server closes the idle connection
+    clock.now += timedelta(seconds=5)
+    queue_reminder(first.services, title="Meeting B")
+    first.courier.drain()
+    assert len(standin.posts_in("C0IWG")) == 2
+    errors = first.storage.db.execute("SELECT count(*) FROM outbox WHERE error IS NOT NULL").fetchone()
+    assert errors == (0,)
+
+
+def test_a_poll_given_up_after_hours_is_told_to_its_asker(senders, standin):
+    _, first, _ = senders
+    asked = {"response_url": standin.response_url("asker"), "asked_in": ASKED_IN, "channel_name": "ask"}
+    first.services.poll_service.create("U0ASKER", ASKED_IN, '"Q?" "a" "b"', asked)
+    first.storage.db.execute("UPDATE outbox SET attempts = 15")  # hours of failed tries
+    first.storage.db.conn.commit()
+    standin.http_failures["chat.postMessage"] = [(0, {})]
+    first.drain()
+    told = standin.wait_for(lambda: standin.responses, what="the asker told")[0].args
+    assert "could not be reached for hours" in told["text"]
+    assert first.storage.db.execute("SELECT count(*) FROM polls").fetchone() == (0,)
+
+
+def test_a_fatal_error_answer_is_looked_for_before_posting_again(senders, standin):
+    clock, first, _ = senders
+    queue_reminder(first.services, title="Meeting A")
+    standin.fail_next["chat.postMessage"] = "fatal_error"  # Slack: some of it may have happened
+    first.drain()
+    clock.now += timedelta(seconds=30)
+    first.drain()
+    methods = [c.method for c in standin.calls if c.method in ("chat.postMessage", "conversations.history")]
+    assert methods == ["chat.postMessage", "conversations.history", "chat.postMessage"]
+    assert len(standin.posts_in("C0IWG", "Meeting A")) == 1
+
+
+def test_a_sender_that_lost_its_lease_changes_nothing(senders):
+    clock, first, second = senders
+    queue_reminder(first.services)
+    late = first.services.outbox.claim_due()
+    clock.now += timedelta(seconds=61)  # its lease ran out (a call that would not end)
+    taken = second.services.outbox.claim_due()
+    assert taken is not None and taken.id == late.id
+    first.services.outbox.retry_at(late, clock.now, "late", maybe_sent=False)
+    first.services.outbox.delivered(late, "C0IWG", "1.1")
+    row = second.storage.db.execute("SELECT sent_at, lease_until IS NOT NULL, maybe_sent FROM outbox").fetchone()
+    assert row == (None, 1, 1)  # still the second sender's claim, still to be looked for
+    second.services.outbox.delivered(taken, "C0IWG", "1.2")
+    assert second.storage.db.execute("SELECT ts FROM outbox").fetchone() == ("1.2",)
