@@ -132,6 +132,9 @@ class LocalSlack:
         if method == "conversations.open":
             users = str(args.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
+        if method == "conversations.info":  # every channel is one the bot is in
+            channel = str(args.get("channel", ""))
+            return {"ok": True, "channel": {"id": channel, "name": channel.lower(), "is_member": True}}
         if method == "users.info":
             user = str(args.get("user", ""))
             return {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": user,

@@ -141,7 +141,7 @@ def check_channel(settings: Settings, client: WebClient) -> None:
     if not settings.channel:
         return
     try:
-        channel = client.conversations_info(channel=settings.channel)["channel"]
+        channel = client.conversations_info(channel=settings.channel).get("channel") or {}
     except SlackApiError as error:
         code = error.response.get("error")
         if code == "channel_not_found":
@@ -155,7 +155,7 @@ def check_channel(settings: Settings, client: WebClient) -> None:
         return
     if channel.get("is_archived"):
         log.warning("IWG_CHANNEL %s is archived: set IWG_CHANNEL to the group's channel", settings.channel)
-    elif not channel.get("is_member"):
+    elif channel.get("is_member") is False:
         log.warning("IWG_CHANNEL %s (#%s): I am not a member, so reminders and results cannot be posted; "
                     "invite me with /invite @IWG Bot", settings.channel, channel.get("name", "?"))
 

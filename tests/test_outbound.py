@@ -370,3 +370,28 @@ def test_a_sender_that_lost_its_lease_changes_nothing(senders):
     assert row == (None, 1, 1)  # still the second sender's claim, still to be looked for
     second.services.outbox.delivered(taken, "C0IWG", "1.2")
     assert second.storage.db.execute("SELECT ts FROM outbox").fetchone() == ("1.2",)
+
+
+def test_a_start_whose_channel_check_gets_an_odd_answer_still_starts(start_bot, standin):
+    standin.fail_next["conversations.info"] = "missing_scope"  # an install from before the scope was added
+    _, process = start_bot()
+    lines = [line for line in process.logs().splitlines() if "IWG_CHANNEL" in line]
+    assert len(lines) == 1 and "could not check" in lines[0] and "missing_scope" in lines[0]
+
+
+def test_the_channel_check_survives_an_answer_without_a_channel():
+    from slack_sdk import WebClient
+
+    from bot.local_slack import LocalSlack
+    from bot.modes import check_channel
+
+    class Bare(LocalSlack):
+        def answer(self, method, args):
+            return {"ok": True}
+
+    slack = Bare().start()
+    try:
+        settings = Settings(_env_file=None, IWG_CHANNEL="C0IWG", SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s")
+        check_channel(settings, WebClient(token="xoxb-t", base_url=slack.api_url))  # no AttributeError
+    finally:
+        slack.stop()
