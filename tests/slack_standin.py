@@ -259,6 +259,8 @@ class SlackStandIn(LocalSlack):
                 message["metadata"] = args["metadata"]
             if args.get("thread_ts"):
                 message["thread_ts"] = args["thread_ts"]
+                if str(args.get("reply_broadcast", "")).lower() in ("1", "true"):
+                    message["subtype"] = "thread_broadcast"  # shown in the channel, and in its history
             self.channels[args["channel"]].messages.append(message)
         elif method == "chat.update" and result.get("ok"):
             for message in self.channels[args["channel"]].messages:
@@ -269,7 +271,8 @@ class SlackStandIn(LocalSlack):
         oldest = float(args.get("oldest") or 0)
         limit = min(int(args.get("limit") or 100), 999)
         metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        found = [m for m in reversed(channel.messages) if float(m["ts"]) > oldest and "thread_ts" not in m]
+        found = [m for m in reversed(channel.messages) if float(m["ts"]) > oldest
+                 and ("thread_ts" not in m or m.get("subtype") == "thread_broadcast")]
         start = int(args.get("cursor") or 0)
         page = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found[start:start + limit]]
         more = start + limit < len(found)

@@ -395,3 +395,13 @@ def test_the_channel_check_survives_an_answer_without_a_channel():
         check_channel(settings, WebClient(token="xoxb-t", base_url=slack.api_url))  # no AttributeError
     finally:
         slack.stop()
+
+
+def test_a_poll_result_whose_answer_was_lost_is_found_in_the_channel(bot, standin):
+    driver, _ = bot
+    message, _ = post_poll(driver, standin, '"Venue?" "Nairobi" "Lima"')
+    standin.lost_answers["chat.postMessage"] = 1  # the result's post lands; its answer does not
+    driver.command("/poll", "close P-1", user_id="U0ASKER")
+    standin.wait_for(lambda: standin.calls_to("conversations.history"), timeout=10, what="the look for the result")
+    time.sleep(0.5)
+    assert len([m for m in standin.posts_in(ASKED_IN, "P-1 closed")]) == 1
