@@ -1,6 +1,6 @@
 """IWG Bot's entry point: `python app.py` picks Socket Mode, HTTP or the console from the environment."""
 
-from bot.modes import main
+from bot.run.modes import main
 
 if __name__ == "__main__":
     main()

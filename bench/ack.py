@@ -90,11 +90,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import fill as filler  # noqa: E402
-from bot.http import EVENTS_PATH, THREADS  # noqa: E402
-from bot.local_slack import LocalSlack  # noqa: E402
+from bot.run.http import EVENTS_PATH, THREADS  # noqa: E402
+from bot.run.local_slack import LocalSlack  # noqa: E402
+from tests.certificate import self_signed_certificate  # noqa: E402
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET, clean_env, free_port  # noqa: E402
 from tests.driver import SlackDriver, sign  # noqa: E402
-from tests.slack_standin import self_signed_certificate  # noqa: E402
 
 STARTUP_SECONDS = 60
 REQUEST_TIMEOUT = 10
@@ -116,8 +116,9 @@ def bare_app(token: str, signing_secret: str, api_url: str, work: Callable[[], s
 
     # The token goes on the client, as the bot does: Bolt ignores App(token=...) when a
     # client is given (and then refuses to start without a token).
-    app = App(signing_secret=signing_secret, process_before_response=True,
-              client=WebClient(token=token, base_url=api_url))
+    app = App(
+        signing_secret=signing_secret, process_before_response=True, client=WebClient(token=token, base_url=api_url)
+    )
 
     @app.command(re.compile(".*"))
     def any_command(ack):
@@ -171,8 +172,9 @@ def serve_bare(port: int) -> None:
     floor = os.environ.get("BENCH_FLOOR")
     work = floor_work(floor, os.environ["IWG_DATABASE"]) if floor else None
     # popped so that Bolt does not also pick SLACK_BOT_TOKEN from the environment and warn
-    app = bare_app(os.environ.pop("SLACK_BOT_TOKEN"), os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"],
-                   work)
+    app = bare_app(
+        os.environ.pop("SLACK_BOT_TOKEN"), os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"], work
+    )
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
     waitress.create_server(handler, host="127.0.0.1", port=port, threads=THREADS, ident="bare-bolt").run()
 
@@ -275,8 +277,9 @@ def start(name: str, argv: list[str], env: dict, cwd: Path) -> Target:
     log = cwd / f"{name}.log"
     with open(log, "wb") as out:  # the child keeps its own descriptor
         spawned = time.monotonic()
-        proc = subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env,
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, *argv], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
     return Target(name, int(env["PORT"]), proc, log, spawned)
 
 
@@ -331,12 +334,29 @@ def commands(driver: BodyDriver, poll_id: int | None, poll_options: int, poll_ts
     def vote(rng: random.Random, n: int) -> str:
         option = rng.randrange(poll_options)
         # members U0001..U0500 in turn: some cast, some move, some withdraw their vote
-        return driver.click(f"poll_vote:{option}", f"{poll_id}:{option}", user_id=filler.USERS[n % len(filler.USERS)],
-                            channel_id="C0IWG", message_ts=poll_ts or "1.000001")
+        return driver.click(
+            f"poll_vote:{option}",
+            f"{poll_id}:{option}",
+            user_id=filler.USERS[n % len(filler.USERS)],
+            channel_id="C0IWG",
+            message_ts=poll_ts or "1.000001",
+        )
 
-    typed = ["/iwg help", "/iwg coordinators", "/iwg orgs", "/ta list", "/ta list all Kenya", "/ta show TA-50000",
-             "/ta new Kenya: bench need #safe", "/ta note 50000 bench note", "/meetings", "/meetings 2024",
-             "/agenda", "/agenda add bench item (5 min)", "/poll list"]
+    typed = [
+        "/iwg help",
+        "/iwg coordinators",
+        "/iwg orgs",
+        "/ta list",
+        "/ta list all Kenya",
+        "/ta show TA-50000",
+        "/ta new Kenya: bench need #safe",
+        "/ta note 50000 bench note",
+        "/meetings",
+        "/meetings 2024",
+        "/agenda",
+        "/agenda add bench item (5 min)",
+        "/poll list",
+    ]
     found = [Command(t, slash(*t.split(" ", 1)), _command_answer_problem) for t in typed]
     if poll_id is not None:
         found.append(Command("poll vote (click)", vote, _action_answer_problem, key="poll vote"))
@@ -357,8 +377,11 @@ class Samples:
 def post_once(conn: http.client.HTTPConnection, body: str) -> tuple[float, int, bytes]:
     """One signed request; only the round trip is timed, not building or signing it."""
     ts = str(int(time.time()))
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sign(SIGNING_SECRET, ts, body)}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": sign(SIGNING_SECRET, ts, body),
+    }
     data = body.encode()
     started = time.perf_counter()
     conn.request("POST", EVENTS_PATH, data, headers)
@@ -367,8 +390,16 @@ def post_once(conn: http.client.HTTPConnection, body: str) -> tuple[float, int, 
     return time.perf_counter() - started, response.status, payload
 
 
-def run_load(targets: list[Target], command: Command, requests: int, concurrency: int, per_turn: int,
-             deadline: float, counter, seed: int) -> dict[str, Samples]:
+def run_load(
+    targets: list[Target],
+    command: Command,
+    requests: int,
+    concurrency: int,
+    per_turn: int,
+    deadline: float,
+    counter,
+    seed: int,
+) -> dict[str, Samples]:
     """`requests` to each target from `concurrency` client threads, in turns: every client sends
     `per_turn` requests to one target, all wait, then to the other; who goes first swaps each
     round. So each target has exactly `concurrency` requests in flight while it is measured,
@@ -450,8 +481,10 @@ def settle(database: Path, slack: RecordingSlack, limit: float = 20.0) -> float:
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
     try:
         while time.monotonic() - started < limit:
-            pending = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-                                   " AND due_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')").fetchone()[0]
+            pending = conn.execute(
+                "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+                " AND due_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+            ).fetchone()[0]
             if pending == 0 and time.time() - slack.last_call > 0.3:
                 break
             time.sleep(0.1)
@@ -475,8 +508,9 @@ class ReminderResult:
     phase_seconds: float = 0.0
 
 
-def watch_reminders(database: Path, slack: RecordingSlack, dues: list[float], deadline: float,
-                    progress: bool) -> ReminderResult:
+def watch_reminders(
+    database: Path, slack: RecordingSlack, dues: list[float], deadline: float, progress: bool
+) -> ReminderResult:
     """Wait for the reminders; stop when all arrived, the outbox is done with them after the last
     due, or the last meeting has begun (the bot drops a reminder whose meeting has begun)."""
     started = time.monotonic()
@@ -492,8 +526,10 @@ def watch_reminders(database: Path, slack: RecordingSlack, dues: list[float], de
                 break
             if now > last_due + 2:
                 claimed = conn.execute("SELECT count(*) FROM reminders").fetchone()[0]
-                pending = conn.execute("SELECT count(*) FROM outbox WHERE kind = 'meeting.reminder'"
-                                       " AND sent_at IS NULL AND failed_at IS NULL").fetchone()[0]
+                pending = conn.execute(
+                    "SELECT count(*) FROM outbox WHERE kind = 'meeting.reminder'"
+                    " AND sent_at IS NULL AND failed_at IS NULL"
+                ).fetchone()[0]
                 if claimed >= len(dues) and pending == 0:
                     break
             if progress and now - shown >= 5:
@@ -506,11 +542,14 @@ def watch_reminders(database: Path, slack: RecordingSlack, dues: list[float], de
         result.lateness = sorted(at - dues[n] for n, at in slack.reminders.items())
         result.arrivals = sorted(slack.reminders.values())
         result.claimed = conn.execute("SELECT count(*) FROM reminders").fetchone()[0]
-        result.outbox = dict(conn.execute(
-            "SELECT CASE WHEN sent_at IS NOT NULL AND ts IS NOT NULL THEN 'posted'"
-            " WHEN sent_at IS NOT NULL THEN 'settled unposted (meeting had begun)'"
-            " WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'pending' END, count(*)"
-            " FROM outbox WHERE kind = 'meeting.reminder' GROUP BY 1").fetchall())
+        result.outbox = dict(
+            conn.execute(
+                "SELECT CASE WHEN sent_at IS NOT NULL AND ts IS NOT NULL THEN 'posted'"
+                " WHEN sent_at IS NOT NULL THEN 'settled unposted (meeting had begun)'"
+                " WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'pending' END, count(*)"
+                " FROM outbox WHERE kind = 'meeting.reminder' GROUP BY 1"
+            ).fetchall()
+        )
     finally:
         conn.close()
     result.phase_seconds = time.monotonic() - started
@@ -556,41 +595,62 @@ class Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"\n{'command':<34}{'conc':>5} |{'bot med':>8}{'p99':>8}{'req/s':>7}{'cpu':>6} |{'bare med':>9}{'p99':>8}"
-          f"{'req/s':>7}{'cpu':>6} |{'ratio':>6}{'fail':>5}")
+    print(
+        f"\n{'command':<34}{'conc':>5} |{'bot med':>8}{'p99':>8}{'req/s':>7}{'cpu':>6} |{'bare med':>9}{'p99':>8}"
+        f"{'req/s':>7}{'cpu':>6} |{'ratio':>6}{'fail':>5}"
+    )
     print("-" * 113)
     for row in rows:
         bm, bp, bt, bc = row.stats("bot")
         am, ap, at, ac = row.stats("bare")
         failed = len(row.bot.failures) + len(row.bare.failures)
-        print(f"{row.command:<34}{row.concurrency:>5} |{bm:>8.2f}{bp:>8.2f}{bt:>7.0f}{bc:>6.2f} |{am:>9.2f}{ap:>8.2f}"
-              f"{at:>7.0f}{ac:>6.2f} |{row.ratio:>6.2f}{failed:>5}")
-    print("latency in ms (median, p99 nearest rank); req/s = answered requests / wall time of the target's turns;\n"
-          "cpu = the server process's CPU ms per answered request (all its threads, after-ack work included)")
+        print(
+            f"{row.command:<34}{row.concurrency:>5} |{bm:>8.2f}{bp:>8.2f}{bt:>7.0f}{bc:>6.2f} |{am:>9.2f}{ap:>8.2f}"
+            f"{at:>7.0f}{ac:>6.2f} |{row.ratio:>6.2f}{failed:>5}"
+        )
+    print(
+        "latency in ms (median, p99 nearest rank); req/s = answered requests / wall time of the target's turns;\n"
+        "cpu = the server process's CPU ms per answered request (all its threads, after-ack work included)"
+    )
 
 
 # --- main ------------------------------------------------------------------------------------
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per target, command and "
-                        "concurrency (200)")
-    parser.add_argument("--warmup", type=int, default=40, help="untimed requests per target and command first, "
-                        "at the highest concurrency (40)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="timed requests per target, command and concurrency (200)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=40,
+        help="untimed requests per target and command first, at the highest concurrency (40)",
+    )
     parser.add_argument("--concurrency", default="1,8", help="client threads, comma-separated (1,8)")
-    parser.add_argument("--per-turn", type=int, default=5, help="requests each client sends to one target "
-                        "before the other's turn, at concurrency > 1 (5)")
-    parser.add_argument("--commands", help="only these, comma-separated, as typed without the slash "
-                        "(e.g. 'iwg help,ta list,poll vote')")
+    parser.add_argument(
+        "--per-turn",
+        type=int,
+        default=5,
+        help="requests each client sends to one target before the other's turn, at concurrency > 1 (5)",
+    )
+    parser.add_argument(
+        "--commands", help="only these, comma-separated, as typed without the slash (e.g. 'iwg help,ta list,poll vote')"
+    )
     parser.add_argument("--empty", action="store_true", help="no data: the database as a new install has it")
     parser.add_argument("--ta", type=int, default=100_000, help="TA requests (100000)")
     parser.add_argument("--agenda", type=int, default=10_000, help="agenda items (10000)")
     parser.add_argument("--meetings", type=int, default=40, help="meetings, the migration's four included (40)")
     parser.add_argument("--polls", type=int, default=1_000, help="polls (1000)")
     parser.add_argument("--votes", type=int, default=100_000, help="votes over all polls (100000)")
-    parser.add_argument("--reminders", type=int, help="reminders due after start; 0: none (20, or 0 with --empty): the one channel takes about one a second")
+    parser.add_argument(
+        "--reminders",
+        type=int,
+        help="reminders due after start; 0: none (20, or 0 with --empty): the one channel takes about one a second",
+    )
     parser.add_argument("--reminder-delay", type=float, default=20, help="seconds from spawn to the first due (20)")
     parser.add_argument("--reminder-window", type=float, default=20, help="seconds the dues spread over (20)")
     parser.add_argument("--max-ratio", type=float, default=1.3, help="bot/bare median that fails (1.3)")
@@ -599,13 +659,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-startup", type=float, default=3.0, help="start-up that fails, s (3)")
     parser.add_argument("--max-rss-mb", type=float, default=150, help="VmRSS after the load that fails, MB (150)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds the whole run may take (900)")
-    parser.add_argument("--bot-env", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra environment variable for the bot only (repeatable), to try a change")
+    parser.add_argument(
+        "--bot-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an extra environment variable for the bot only (repeatable), to try a change",
+    )
     parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep the database and logs there")
-    parser.add_argument("--floor", choices=("read", "write"), help="time, in the bot's place, a bare app whose "
-                        f"command listener also reads a page ({FLOOR_ROWS} rows) of TA requests, or writes and commits "
-                        "one row (in a table of its own, bench_floor): the least any command that reads or writes "
-                        "SQLite costs (clicks get no such work)")
+    parser.add_argument(
+        "--floor",
+        choices=("read", "write"),
+        help="time, in the bot's place, a bare app whose "
+        f"command listener also reads a page ({FLOOR_ROWS} rows) of TA requests, or writes and commits "
+        "one row (in a table of its own, bench_floor): the least any command that reads or writes "
+        "SQLite costs (clicks get no such work)",
+    )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     try:
@@ -642,36 +711,54 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
     database = cwd / "iwg.sqlite3"
     for stale in cwd.glob("iwg.sqlite3*"):
         stale.unlink()
-    print(f"IWG Bot bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, waitress threads {THREADS}",
-          flush=True)
+    print(
+        f"IWG Bot bench: {os.cpu_count()} cores, Python {sys.version.split()[0]}, waitress threads {THREADS}",
+        flush=True,
+    )
     if args.empty:
         made = filler.fill(database, ta=0, agenda=0, meetings=0, polls=0, votes=0)
         print("database: empty (migrations only)")
     else:
-        made = filler.fill(database, ta=args.ta, agenda=args.agenda, meetings=args.meetings, polls=args.polls,
-                           votes=args.votes)
-        print(f"database: {made.ta_requests:,} TA requests ({made.ta_events:,} events), {made.meetings} meetings "
-              f"({made.agenda_items:,} agenda items), {made.polls:,} polls ({made.votes:,} votes); "
-              f"filled in {made.seconds:.1f}s, {database.stat().st_size / 2**20:.0f} MB", flush=True)
+        made = filler.fill(
+            database, ta=args.ta, agenda=args.agenda, meetings=args.meetings, polls=args.polls, votes=args.votes
+        )
+        print(
+            f"database: {made.ta_requests:,} TA requests ({made.ta_events:,} events), {made.meetings} meetings "
+            f"({made.agenda_items:,} agenda items), {made.polls:,} polls ({made.votes:,} votes); "
+            f"filled in {made.seconds:.1f}s, {database.stat().st_size / 2**20:.0f} MB",
+            flush=True,
+        )
     dues: list[float] = []
     if args.reminders:
         first_due = time.time() + args.reminder_delay
         by_id = filler.add_reminder_meetings(database, args.reminders, first_due, args.reminder_window)
         dues = list(by_id.values())  # in title order: "Bench reminder 00000" is the first
-        print(f"reminders: {args.reminders:,} meetings whose 1m reminders fall due "
-              f"{args.reminder_delay:.0f}-{args.reminder_delay + args.reminder_window:.0f}s after spawn", flush=True)
+        print(
+            f"reminders: {args.reminders:,} meetings whose 1m reminders fall due "
+            f"{args.reminder_delay:.0f}-{args.reminder_delay + args.reminder_window:.0f}s after spawn",
+            flush=True,
+        )
 
-    slack_env = dict(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
-                     SSL_CERT_FILE=slack.cert_file)
+    slack_env = dict(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        SSL_CERT_FILE=slack.cert_file,
+    )
     targets: list[Target] = []
     rows: list[Row] = []
     reminders: ReminderResult | None = None
     memory: dict[str, dict[str, int]] = {}
     timed_out = None
     try:
-        bot_env = clean_env(**slack_env, PORT=str(free_port()), IWG_DATABASE=str(database),
-                            IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL=BENCH_CHANNEL,
-                            IWG_REMINDERS="1m" if args.reminders else "7d,1d,1h")
+        bot_env = clean_env(
+            **slack_env,
+            PORT=str(free_port()),
+            IWG_DATABASE=str(database),
+            IWG_COORDINATORS=COORDINATOR,
+            IWG_CHANNEL=BENCH_CHANNEL,
+            IWG_REMINDERS="1m" if args.reminders else "7d,1d,1h",
+        )
         bot_env.update(pair.split("=", 1) for pair in args.bot_env)
         if args.floor:  # in the bot's place: see floor_work
             print(f"the 'bot' columns are the {args.floor} floor app, not the bot", flush=True)
@@ -684,16 +771,24 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
         print(f"start-up: {startup:.2f}s from spawn to {'an answer' if args.floor else '/healthz 200'}", flush=True)
         memory["after start"] = targets[0].memory_kb()
         bare_port = free_port()
-        targets.append(start("bare", [str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
-                             clean_env(**slack_env, PORT=str(bare_port)), cwd))
+        targets.append(
+            start(
+                "bare",
+                [str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
+                clean_env(**slack_env, PORT=str(bare_port)),
+                cwd,
+            )
+        )
         targets[1].wait_ready(EVENTS_PATH, want_200=False)
 
         if dues:
             reminders = watch_reminders(database, slack, dues, deadline, progress=True)
             memory["after reminders"] = targets[0].memory_kb()
             removed = filler.remove_reminder_meetings(database)
-            print(f"  reminder phase done in {reminders.phase_seconds:.0f}s; {removed:,} reminder meetings removed",
-                  flush=True)
+            print(
+                f"  reminder phase done in {reminders.phase_seconds:.0f}s; {removed:,} reminder meetings removed",
+                flush=True,
+            )
 
         driver = BodyDriver("http://127.0.0.1", SIGNING_SECRET, slack.response_url("bench"))
         chosen = commands(driver, made.open_poll, made.open_poll_options, made.open_poll_ts)
@@ -707,13 +802,15 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
             print(f"  load: {command.name}", flush=True)
             if args.warmup:  # at the highest concurrency, so every server thread has its connection
                 top = max(args.concurrency)
-                run_load(targets, command, args.warmup, top, 1 if top == 1 else args.per_turn, deadline, counter,
-                         seed=0)
+                run_load(
+                    targets, command, args.warmup, top, 1 if top == 1 else args.per_turn, deadline, counter, seed=0
+                )
                 settle(database, slack)
             for concurrency in args.concurrency:
                 per_turn = 1 if concurrency == 1 else args.per_turn
-                samples = run_load(targets, command, args.requests, concurrency, per_turn, deadline, counter,
-                                   seed=concurrency)
+                samples = run_load(
+                    targets, command, args.requests, concurrency, per_turn, deadline, counter, seed=concurrency
+                )
                 settle(database, slack)
                 for target in targets:  # the run's CPU, with the work it left for after the acks
                     samples[target.name].cpu = target.cpu_seconds() - samples[target.name].cpu
@@ -730,8 +827,10 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
         for name in ("bot", "bare"):
             failures = getattr(row, name).failures
             if failures:
-                print(f"{name} wrong answers to {row.command} at {row.concurrency} (first 3 of {len(failures)}): "
-                      f"{failures[:3]}")
+                print(
+                    f"{name} wrong answers to {row.command} at {row.concurrency} (first 3 of {len(failures)}): "
+                    f"{failures[:3]}"
+                )
     print()
     print(f"start-up{'' if args.empty else ' with the data'}: {startup:.2f}s (spawn to /healthz 200)")
     for when, kb in memory.items():
@@ -739,35 +838,50 @@ def run(args, cwd: Path, slack: RecordingSlack, deadline: float) -> int:
         print(f"bot memory {when}: VmRSS {rss:.0f} MB, peak (VmHWM) {peak:.0f} MB")
     if reminders:
         late = reminders.lateness
-        print(f"reminders: {reminders.arrived:,} of {reminders.scheduled:,} posted ({reminders.duplicates} twice), "
-              f"{reminders.claimed:,} claimed; outbox: "
-              + ", ".join(f"{k} {v:,}" for k, v in sorted(reminders.outbox.items())))
+        print(
+            f"reminders: {reminders.arrived:,} of {reminders.scheduled:,} posted ({reminders.duplicates} twice), "
+            f"{reminders.claimed:,} claimed; outbox: "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(reminders.outbox.items()))
+        )
         if late:
-            print(f"reminder lateness (arrival - due): median {median(late):.2f}s, p99 {percentile(late, 99):.2f}s, "
-                  f"max {late[-1]:.2f}s; within 1 s: {sum(x <= 1 for x in late):,}; "
-                  f"posted at {len(late) / max(1e-9, reminders.arrivals[-1] - reminders.arrivals[0]):.0f}/s "
-                  f"(first to last arrival {reminders.arrivals[-1] - reminders.arrivals[0]:.1f}s)")
+            print(
+                f"reminder lateness (arrival - due): median {median(late):.2f}s, p99 {percentile(late, 99):.2f}s, "
+                f"max {late[-1]:.2f}s; within 1 s: {sum(x <= 1 for x in late):,}; "
+                f"posted at {len(late) / max(1e-9, reminders.arrivals[-1] - reminders.arrivals[0]):.0f}/s "
+                f"(first to last arrival {reminders.arrivals[-1] - reminders.arrivals[0]:.1f}s)"
+            )
 
     low = min(args.concurrency)
     added = sorted((r.stats("bot")[0] - r.stats("bare")[0], r.command) for r in rows if r.concurrency == low)
     if added:
-        print(f"added by the bot at concurrency {low} (median bot - bare, ms): at most {added[-1][0]:.2f} "
-              f"({added[-1][1]}), half of the commands under {added[len(added) // 2][0]:.2f}")
+        print(
+            f"added by the bot at concurrency {low} (median bot - bare, ms): at most {added[-1][0]:.2f} "
+            f"({added[-1][1]}), half of the commands under {added[len(added) // 2][0]:.2f}"
+        )
 
     # --- targets
     checks: list[tuple[bool, str]] = []
     top = max(args.concurrency)
     for row in (r for r in rows if r.concurrency == top):
-        checks.append((row.ratio <= args.max_ratio,
-                       f"{row.command} @{top}: median ratio {row.ratio:.2f} (limit {args.max_ratio})"))
+        checks.append(
+            (
+                row.ratio <= args.max_ratio,
+                f"{row.command} @{top}: median ratio {row.ratio:.2f} (limit {args.max_ratio})",
+            )
+        )
         p99 = row.stats("bot")[1]
-        checks.append((p99 < args.max_p99_ms,
-                       f"{row.command} @{top}: bot p99 {p99:.1f} ms (limit {args.max_p99_ms:g})"))
+        checks.append(
+            (p99 < args.max_p99_ms, f"{row.command} @{top}: bot p99 {p99:.1f} ms (limit {args.max_p99_ms:g})")
+        )
     if reminders:
         worst = reminders.lateness[-1] if reminders.lateness else float("inf")
-        checks.append((reminders.arrived == reminders.scheduled and worst <= args.max_late,
-                       f"reminders: {reminders.arrived:,}/{reminders.scheduled:,} posted, max lateness "
-                       f"{worst:.2f}s (limit {args.max_late:g}s)"))
+        checks.append(
+            (
+                reminders.arrived == reminders.scheduled and worst <= args.max_late,
+                f"reminders: {reminders.arrived:,}/{reminders.scheduled:,} posted, max lateness "
+                f"{worst:.2f}s (limit {args.max_late:g}s)",
+            )
+        )
     checks.append((startup < args.max_startup, f"start-up {startup:.2f}s (limit {args.max_startup:g}s)"))
     if "after load" in memory:
         rss = memory["after load"]["VmRSS"] / 1024

@@ -39,33 +39,92 @@ COORDINATOR = "U0COORD"
 # Where the group's members give technical assistance: low- and middle-income countries
 # first (weighted by how often they come up), a few high-income ones.
 COUNTRIES = (
-    ["KE"] * 4 + ["UG", "TZ", "NG", "ZA", "ET", "GH", "MW", "ZM", "ZW", "RW"] * 3
-    + ["CO", "BR", "MX", "PE", "GT", "SV", "HN", "JM", "AR", "PH", "ID", "KH", "VN", "NP", "BD",
-       "PK", "IN", "LK", "MN", "KG", "TJ", "UA", "MD", "GE", "AM", "JO", "LB", "EG", "MA", "TN",
-       "SN", "CI", "CM", "CD", "MZ", "NA", "BW", "LS", "SZ", "SL", "LR", "PG", "FJ", "XK", "GB", "SE"]
+    ["KE"] * 4
+    + ["UG", "TZ", "NG", "ZA", "ET", "GH", "MW", "ZM", "ZW", "RW"] * 3
+    + [
+        "CO",
+        "BR",
+        "MX",
+        "PE",
+        "GT",
+        "SV",
+        "HN",
+        "JM",
+        "AR",
+        "PH",
+        "ID",
+        "KH",
+        "VN",
+        "NP",
+        "BD",
+        "PK",
+        "IN",
+        "LK",
+        "MN",
+        "KG",
+        "TJ",
+        "UA",
+        "MD",
+        "GE",
+        "AM",
+        "JO",
+        "LB",
+        "EG",
+        "MA",
+        "TN",
+        "SN",
+        "CI",
+        "CM",
+        "CD",
+        "MZ",
+        "NA",
+        "BW",
+        "LS",
+        "SZ",
+        "SL",
+        "LR",
+        "PG",
+        "FJ",
+        "XK",
+        "GB",
+        "SE",
+    ]
 )
-STRATEGY_TAGS = ["laws", "norms", "safe", "parenting", "income", "response", "education", "multisectoral",
-                 "monitoring"]
+STRATEGY_TAGS = ["laws", "norms", "safe", "parenting", "income", "response", "education", "multisectoral", "monitoring"]
 KINDS = ["training", "advice", "evidence", "action-plan", "other"]
 NEEDS = [
-    "Training for social workers on case management", "Costing the national action plan",
-    "Adapting a parenting programme for caregivers of adolescents", "Reviewing the child protection law",
-    "Baseline survey on violence against children", "Safe schools policy and teacher training",
-    "Setting up a helpline referral pathway", "Cash plus care pilot design",
-    "Monitoring framework for the INSPIRE indicators", "Community mobilisation on harmful norms",
-    "Training police on child-friendly procedures", "Life skills curriculum for secondary schools",
-    "Coordination mechanism across ministries", "Evidence review for the violence prevention strategy",
-    "Support to the Violence Against Children Survey follow-up", "Online safety guidance for parents",
+    "Training for social workers on case management",
+    "Costing the national action plan",
+    "Adapting a parenting programme for caregivers of adolescents",
+    "Reviewing the child protection law",
+    "Baseline survey on violence against children",
+    "Safe schools policy and teacher training",
+    "Setting up a helpline referral pathway",
+    "Cash plus care pilot design",
+    "Monitoring framework for the INSPIRE indicators",
+    "Community mobilisation on harmful norms",
+    "Training police on child-friendly procedures",
+    "Life skills curriculum for secondary schools",
+    "Coordination mechanism across ministries",
+    "Evidence review for the violence prevention strategy",
+    "Support to the Violence Against Children Survey follow-up",
+    "Online safety guidance for parents",
 ]
 PLACES = ["Nairobi", "Geneva", "Bogotá", "Kampala", "Cape Town", "Manila", None, None, None]
-QUESTIONS = ["Where should we hold the next in-person meeting?", "Which date works for the Q{q} call?",
-             "Should the digest go out on Mondays?", "Which strategy should the next webinar cover?",
-             "Adopt the revised terms of reference?", "Which working language for the handbook?"]
+QUESTIONS = [
+    "Where should we hold the next in-person meeting?",
+    "Which date works for the Q{q} call?",
+    "Should the digest go out on Mondays?",
+    "Which strategy should the next webinar cover?",
+    "Adopt the revised terms of reference?",
+    "Which working language for the handbook?",
+]
 
 
 @dataclass
 class Filled:
     """What the bench needs to know about the data it made."""
+
     ta_requests: int = 0
     ta_events: int = 0
     meetings: int = 0
@@ -83,8 +142,17 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def fill(path: str | Path, *, ta: int = 100_000, agenda: int = 10_000, meetings: int = 40, polls: int = 1_000,
-         votes: int = 100_000, seed: int = 7, now: datetime | None = None) -> Filled:
+def fill(
+    path: str | Path,
+    *,
+    ta: int = 100_000,
+    agenda: int = 10_000,
+    meetings: int = 40,
+    polls: int = 1_000,
+    votes: int = 100_000,
+    seed: int = 7,
+    now: datetime | None = None,
+) -> Filled:
     """Migrate `path` (a new or existing file) and add the data; returns what was made."""
     started = time.perf_counter()
     storage = Storage(path)
@@ -99,12 +167,15 @@ def fill(path: str | Path, *, ta: int = 100_000, agenda: int = 10_000, meetings:
         conn.execute("BEGIN IMMEDIATE")
         org_ids = [row[0] for row in conn.execute("SELECT id FROM organisations ORDER BY id")]
         # coordinators set each organisation's strategies with /iwg orgs add
-        conn.executemany("UPDATE organisations SET strategies = ? WHERE id = ?",
-                         [(" ".join(rng.sample(STRATEGY_TAGS, rng.randint(1, 4))), i) for i in org_ids])
+        conn.executemany(
+            "UPDATE organisations SET strategies = ? WHERE id = ?",
+            [(" ".join(rng.sample(STRATEGY_TAGS, rng.randint(1, 4))), i) for i in org_ids],
+        )
         out.ta_requests, out.ta_events = _ta(conn, rng, ta, org_ids, now)
         out.meetings, out.agenda_items = _meetings(conn, rng, meetings, agenda, now)
-        out.polls, out.votes, out.open_poll, out.open_poll_options, out.open_poll_ts = _polls(conn, rng, polls, votes,
-                                                                                             now)
+        out.polls, out.votes, out.open_poll, out.open_poll_options, out.open_poll_ts = _polls(
+            conn, rng, polls, votes, now
+        )
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as a long-running database would be
     finally:
@@ -113,8 +184,9 @@ def fill(path: str | Path, *, ta: int = 100_000, agenda: int = 10_000, meetings:
     return out
 
 
-def add_reminder_meetings(path: str | Path, count: int, first_due: float, window: float,
-                          offset: timedelta = timedelta(minutes=1)) -> dict[int, float]:
+def add_reminder_meetings(
+    path: str | Path, count: int, first_due: float, window: float, offset: timedelta = timedelta(minutes=1)
+) -> dict[int, float]:
     """`count` timed meetings whose `offset` reminders fall due evenly over `window` seconds
     from `first_due` (epoch seconds); meeting id -> due. Instants are whole seconds, as stored."""
     rows, dues = [], []
@@ -123,15 +195,28 @@ def add_reminder_meetings(path: str | Path, count: int, first_due: float, window
     for n in range(count):
         due = base + int(n * window / count)
         starts = datetime.fromtimestamp(due, timezone.utc) + offset
-        rows.append((f"Bench reminder {n:05d}", starts.date().isoformat(), starts.strftime("%H:%M"), "UTC",
-                     iso(starts), COORDINATOR, now, now))
+        rows.append(
+            (
+                f"Bench reminder {n:05d}",
+                starts.date().isoformat(),
+                starts.strftime("%H:%M"),
+                "UTC",
+                iso(starts),
+                COORDINATOR,
+                now,
+                now,
+            )
+        )
         dues.append(due)
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM meetings").fetchone()[0]
-        conn.executemany("INSERT INTO meetings (title, start_date, start_time, zone, starts_at, created_by,"
-                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(
+            "INSERT INTO meetings (title, start_date, start_time, zone, starts_at, created_by,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         ids = [row[0] for row in conn.execute("SELECT id FROM meetings WHERE id >= ? ORDER BY id", [first])]
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -151,9 +236,11 @@ def remove_reminder_meetings(path: str | Path) -> int:
         conn.execute(f"DELETE FROM agenda_items WHERE meeting_id IN ({where})")
         removed = conn.execute(f"DELETE FROM meetings WHERE id IN ({where})").rowcount
         # notices still undelivered would fail forever on a missing meeting
-        conn.execute("UPDATE outbox SET failed_at = ?, error = 'bench: meeting removed'"
-                     " WHERE kind = 'meeting.reminder' AND sent_at IS NULL AND failed_at IS NULL",
-                     [iso(datetime.now(timezone.utc))])
+        conn.execute(
+            "UPDATE outbox SET failed_at = ?, error = 'bench: meeting removed'"
+            " WHERE kind = 'meeting.reminder' AND sent_at IS NULL AND failed_at IS NULL",
+            [iso(datetime.now(timezone.utc))],
+        )
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -173,8 +260,7 @@ def _status_for(rng: random.Random, age: timedelta) -> str:
     return rng.choices(("new", "assigned", "in-progress", "completed", "declined"), weights)[0]
 
 
-def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[int],
-        now: datetime) -> tuple[int, int]:
+def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[int], now: datetime) -> tuple[int, int]:
     span = timedelta(days=3 * 365).total_seconds()
     # ids are given in creation order: the oldest first, as the bot would have made them
     created = sorted(now - timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
@@ -187,8 +273,9 @@ def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[
         strategies = " ".join(rng.sample(STRATEGY_TAGS, rng.choice((0, 1, 1, 2, 2, 3))))
         kind = rng.choice(KINDS + [None, None])
         due = (at + timedelta(days=rng.randint(30, 180))).date().isoformat() if rng.random() < 0.5 else None
-        need = rng.choice(NEEDS) + rng.choice(("", "", " in three districts", " for the ministry",
-                                               f", phase {rng.randint(2, 4)}"))
+        need = rng.choice(NEEDS) + rng.choice(
+            ("", "", " in three districts", " for the ministry", f", phase {rng.randint(2, 4)}")
+        )
         organisation, lead = None, None
         history = [(request_id, iso(at), requester, "created", "new", None, None, None)]
         moment = at
@@ -204,29 +291,66 @@ def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[
         if status in ("in-progress", "completed"):
             history.append((request_id, iso(later(30)), lead, "status", "in-progress", None, None, None))
         if status in ("completed", "declined"):
-            history.append((request_id, iso(later(120)), lead or COORDINATOR, "status", status, None, None,
-                            "Done; report shared with the ministry." if status == "completed" else None))
+            history.append(
+                (
+                    request_id,
+                    iso(later(120)),
+                    lead or COORDINATOR,
+                    "status",
+                    status,
+                    None,
+                    None,
+                    "Done; report shared with the ministry." if status == "completed" else None,
+                )
+            )
         for _ in range(rng.choice((0, 0, 0, 1, 1, 2))):
-            history.append((request_id, iso(later(20)), rng.choice(USERS), "note", None, None, None,
-                            "Spoke to the focal point; waiting for the concept note."))
+            history.append(
+                (
+                    request_id,
+                    iso(later(20)),
+                    rng.choice(USERS),
+                    "note",
+                    None,
+                    None,
+                    None,
+                    "Spoke to the focal point; waiting for the concept note.",
+                )
+            )
         history.sort(key=lambda e: e[1])
-        requests.append((request_id, rng.choice(COUNTRIES), need, strategies, kind, due, requester, status,
-                         organisation, lead, iso(at), history[-1][1]))
+        requests.append(
+            (
+                request_id,
+                rng.choice(COUNTRIES),
+                need,
+                strategies,
+                kind,
+                due,
+                requester,
+                status,
+                organisation,
+                lead,
+                iso(at),
+                history[-1][1],
+            )
+        )
         events += history
     conn.executemany(
         "INSERT INTO ta_requests (id, country, need, strategies, kind, due_date, requester, status,"
-        " organisation_id, lead, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", requests)
+        " organisation_id, lead, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        requests,
+    )
     conn.executemany(
         "INSERT INTO ta_events (request_id, at, actor, kind, status, organisation_id, lead, text)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        events,
+    )
     return len(requests), len(events)
 
 
 # --- meetings and agenda ------------------------------------------------------------------------
 
 
-def _meetings(conn: sqlite3.Connection, rng: random.Random, total: int, items: int,
-              now: datetime) -> tuple[int, int]:
+def _meetings(conn: sqlite3.Connection, rng: random.Random, total: int, items: int, now: datetime) -> tuple[int, int]:
     """Meetings over 2024-2027 (the 2024 schedule is the migration's) up to `total`; items spread
     over all of them."""
     existing = conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
@@ -239,30 +363,55 @@ def _meetings(conn: sqlite3.Connection, rng: random.Random, total: int, items: i
         hour = rng.choice((9, 12, 13, 14, 15))
         starts = datetime(day.year, day.month, day.day, hour if timed else 0, 0, tzinfo=timezone.utc)
         title = rng.choice(("Quarterly meeting", "Webinar", "Working session", "Steering call", "Workshop"))
-        rows.append((f"{title} {day:%b %Y}", day.isoformat(), f"{hour:02d}:00" if timed else None, "UTC",
-                     iso(starts), rng.choice(PLACES), COORDINATOR, iso(now), iso(now)))
-    conn.executemany("INSERT INTO meetings (title, start_date, start_time, zone, starts_at, place, created_by,"
-                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        rows.append(
+            (
+                f"{title} {day:%b %Y}",
+                day.isoformat(),
+                f"{hour:02d}:00" if timed else None,
+                "UTC",
+                iso(starts),
+                rng.choice(PLACES),
+                COORDINATOR,
+                iso(now),
+                iso(now),
+            )
+        )
+    conn.executemany(
+        "INSERT INTO meetings (title, start_date, start_time, zone, starts_at, place, created_by,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     ids = [row[0] for row in conn.execute("SELECT id FROM meetings ORDER BY id")]
     agenda = []
     for n in range(items):
         meeting = ids[n % len(ids)]
         removed = rng.random() < 0.05
         text = rng.choice(("Update on ", "Discussion: ", "Proposal for ", "Report from ")) + rng.choice(NEEDS).lower()
-        agenda.append((meeting, text,
-                       rng.choice((None, 5, 10, 10, 15, 20, 30, 45, 60)), rng.choice(USERS),
-                       iso(now - timedelta(seconds=rng.uniform(0, 3 * 365 * 86400))),
-                       iso(now) if removed else None, COORDINATOR if removed else None))
-    conn.executemany("INSERT INTO agenda_items (meeting_id, text, minutes, proposer, created_at, removed_at,"
-                     " removed_by) VALUES (?, ?, ?, ?, ?, ?, ?)", agenda)
+        agenda.append(
+            (
+                meeting,
+                text,
+                rng.choice((None, 5, 10, 10, 15, 20, 30, 45, 60)),
+                rng.choice(USERS),
+                iso(now - timedelta(seconds=rng.uniform(0, 3 * 365 * 86400))),
+                iso(now) if removed else None,
+                COORDINATOR if removed else None,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO agenda_items (meeting_id, text, minutes, proposer, created_at, removed_at,"
+        " removed_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        agenda,
+    )
     return len(ids), len(agenda)
 
 
 # --- polls and votes ------------------------------------------------------------------------------
 
 
-def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
-           now: datetime) -> tuple[int, int, int | None, int, str | None]:
+def _polls(
+    conn: sqlite3.Connection, rng: random.Random, count: int, votes: int, now: datetime
+) -> tuple[int, int, int | None, int, str | None]:
     span = 3 * 365 * 86400
     created = sorted(now - timedelta(seconds=rng.uniform(3600, span)) for _ in range(count))
     first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM polls").fetchone()[0]
@@ -277,13 +426,29 @@ def _polls(conn: sqlite3.Connection, rng: random.Random, count: int, votes: int,
         closes_at = iso(now + timedelta(days=rng.randint(2, 20))) if is_open and rng.random() < 0.3 else None
         closed_at = None if is_open else iso(min(now, at + timedelta(days=rng.randint(1, 14))))
         ts = f"{int(at.timestamp())}.{n:06d}"
-        polls.append((poll_id, rng.choice(QUESTIONS).format(q=rng.randint(1, 4)),
-                      json.dumps(options), anonymous, multiple, hidden, author, "C0IWG",
-                      ts, closes_at, closed_at, None if is_open else rng.choice((author, "scheduler")), iso(at)))
+        polls.append(
+            (
+                poll_id,
+                rng.choice(QUESTIONS).format(q=rng.randint(1, 4)),
+                json.dumps(options),
+                anonymous,
+                multiple,
+                hidden,
+                author,
+                "C0IWG",
+                ts,
+                closes_at,
+                closed_at,
+                None if is_open else rng.choice((author, "scheduler")),
+                iso(at),
+            )
+        )
         shapes.append((poll_id, len(options), multiple, at, ts))
     conn.executemany(
         "INSERT INTO polls (id, question, options, anonymous, multiple, hidden, author, channel, ts, closes_at,"
-        " closed_at, closed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", polls)
+        " closed_at, closed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        polls,
+    )
     if not shapes:
         return 0, 0, None, 0, None
     # votes per poll: random shares of the total, at most one per member per option
@@ -318,10 +483,19 @@ def main() -> int:
     parser.add_argument("--votes", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    made = fill(args.database, ta=args.ta, agenda=args.agenda, meetings=args.meetings, polls=args.polls,
-                votes=args.votes, seed=args.seed)
-    print(f"{made.ta_requests} TA requests ({made.ta_events} events), {made.meetings} meetings "
-          f"({made.agenda_items} agenda items), {made.polls} polls ({made.votes} votes) in {made.seconds:.1f}s")
+    made = fill(
+        args.database,
+        ta=args.ta,
+        agenda=args.agenda,
+        meetings=args.meetings,
+        polls=args.polls,
+        votes=args.votes,
+        seed=args.seed,
+    )
+    print(
+        f"{made.ta_requests} TA requests ({made.ta_events} events), {made.meetings} meetings "
+        f"({made.agenda_items} agenda items), {made.polls} polls ({made.votes} votes) in {made.seconds:.1f}s"
+    )
     return 0
 
 

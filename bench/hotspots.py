@@ -4,7 +4,7 @@
     python bench/hotspots.py --database /tmp/run/iwg.sqlite3  # a copy of one bench/ack.py --keep left
     python bench/hotspots.py --commands "ta list all Kenya,agenda" --top 25
 
-The app is built as bot/modes.py builds it for HTTP mode (settings from the environment,
+The app is built as bot/run/modes.py builds it for HTTP mode (settings from the environment,
 open_services, create_app with the Web API on a loopback LocalSlack), but neither the
 scheduler nor the courier runs, so nothing competes with the request being timed. Each
 command's signed body goes through `App.dispatch(BoltRequest(...))`: signature check,
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import fill as filler  # noqa: E402
 from bench.ack import BodyDriver, bare_app, commands, median, percentile  # noqa: E402
-from bot.local_slack import LocalSlack  # noqa: E402
+from bot.run.local_slack import LocalSlack  # noqa: E402
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET  # noqa: E402
 from tests.driver import sign  # noqa: E402
 
@@ -84,19 +84,25 @@ class SqlTimer:
 
 
 def build_bot(database: Path, slack: LocalSlack):
-    os.environ.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
-                      IWG_DATABASE=str(database), IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL="C0BENCH")
+    os.environ.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        IWG_DATABASE=str(database),
+        IWG_COORDINATORS=COORDINATOR,
+        IWG_CHANNEL="C0BENCH",
+    )
     for name in ("SLACK_APP_TOKEN", "PORT"):
         os.environ.pop(name, None)
-    from bot.app_factory import create_app
-    from bot.config import load_settings
-    from bot.modes import open_services
-    from bot.scheduler import build_scheduler
+    from bot.run.app_factory import create_app
+    from bot.run.modes import open_services
+    from bot.run.scheduler import build_scheduler
+    from bot.settings import load_settings
 
     settings = load_settings()
     scheduler = build_scheduler()  # never started: jobs are added, none run
     services = open_services(settings, scheduler)
-    services.wait_for_later(10)
+    services.after_ack.wait(10)
     return create_app(services), services
 
 
@@ -109,9 +115,14 @@ def dispatch(app, body: str):
     from slack_bolt.request import BoltRequest
 
     ts = str(int(time.time()))
-    request = BoltRequest(body=body, headers={
-        "content-type": ["application/x-www-form-urlencoded"], "x-slack-request-timestamp": [ts],
-        "x-slack-signature": [sign(SIGNING_SECRET, ts, body)]})
+    request = BoltRequest(
+        body=body,
+        headers={
+            "content-type": ["application/x-www-form-urlencoded"],
+            "x-slack-request-timestamp": [ts],
+            "x-slack-signature": [sign(SIGNING_SECRET, ts, body)],
+        },
+    )
     return app.dispatch(request)
 
 
@@ -133,9 +144,14 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed dispatches per command (200)")
     parser.add_argument("--top", type=int, default=14, help="functions shown per command (14)")
     parser.add_argument("--no-profile", action="store_true", help="times and SQL only")
-    parser.add_argument("--reminders", type=int, default=0, metavar="N",
-                        help="also time N meeting reminders end to end: the scheduler's fire(), then the "
-                             "courier's claim, render, post and settle of each (0: skip)")
+    parser.add_argument(
+        "--reminders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N meeting reminders end to end: the scheduler's fire(), then the "
+        "courier's claim, render, post and settle of each (0: skip)",
+    )
     args = parser.parse_args()
 
     slack = LocalSlack().start()
@@ -168,6 +184,7 @@ def main() -> int:
         rng = random.Random(1)
         summary = []
         for command in chosen:
+
             def bodies(n):
                 return [command.body(rng, next(counter)) for _ in range(n)]
 
@@ -178,10 +195,13 @@ def main() -> int:
             bot_ms = timed(bot, bodies(args.requests))
             sql.on = False
             bare_ms = timed(bare, bodies(args.requests))
-            summary.append((command.name, median(bot_ms), percentile(bot_ms, 99), median(bare_ms),
-                            percentile(bare_ms, 99)))
-            print(f"\n=== {command.name}: bot {median(bot_ms):.2f} ms median, {percentile(bot_ms, 99):.2f} p99; "
-                  f"bare {median(bare_ms):.2f} / {percentile(bare_ms, 99):.2f} (in-process, one thread)")
+            summary.append(
+                (command.name, median(bot_ms), percentile(bot_ms, 99), median(bare_ms), percentile(bare_ms, 99))
+            )
+            print(
+                f"\n=== {command.name}: bot {median(bot_ms):.2f} ms median, {percentile(bot_ms, 99):.2f} p99; "
+                f"bare {median(bare_ms):.2f} / {percentile(bare_ms, 99):.2f} (in-process, one thread)"
+            )
             _print_sql(sql, args.requests)
             if args.no_profile:
                 continue
@@ -197,7 +217,7 @@ def main() -> int:
         print(f"\n{'command':<34}{'bot med':>9}{'p99':>8}{'bare med':>10}{'p99':>8}{'extra':>8}")
         for name, bm, bp, am, ap in summary:
             print(f"{name:<34}{bm:>9.2f}{bp:>8.2f}{am:>10.2f}{ap:>8.2f}{bm - am:>8.2f}")
-        services.wait_for_later(10)
+        services.after_ack.wait(10)
         services.storage.close()
     finally:
         slack.stop()
@@ -210,8 +230,8 @@ def reminders(services, client, database: Path, count: int, sql: SqlTimer, top: 
     would, all at once), then delivered by the courier on this thread."""
     from datetime import timedelta
 
-    from bot.courier import Courier
-    from bot.notices import NoticeSender
+    from bot.outbound.courier import Courier
+    from bot.outbound.notices import NoticeSender
 
     due = time.time() + 0.5
     ids = list(filler.add_reminder_meetings(database, count, due, 0.0, offset=timedelta(seconds=90)))
@@ -220,7 +240,7 @@ def reminders(services, client, database: Path, count: int, sql: SqlTimer, top: 
     sql.on = True
     started = time.perf_counter()
     for meeting_id in ids:
-        services.reminders.fire(meeting_id, offset)
+        services.reminder_service.fire(meeting_id, offset)
     fired = time.perf_counter() - started
     sql.on = False
     print(f"\n=== {count} reminders: fire() {fired * 1000 / count:.3f} ms each (claim + queue, one thread)")
@@ -236,8 +256,10 @@ def reminders(services, client, database: Path, count: int, sql: SqlTimer, top: 
     profiler.disable()
     drained = time.perf_counter() - started
     sql.on = False
-    print(f"  courier: {sent} notices in {drained:.2f}s, {drained * 1000 / max(1, sent):.2f} ms each"
-          f"{' (under cProfile)' if not no_profile else ''}")
+    print(
+        f"  courier: {sent} notices in {drained:.2f}s, {drained * 1000 / max(1, sent):.2f} ms each"
+        f"{' (under cProfile)' if not no_profile else ''}"
+    )
     _print_sql(sql, max(1, sent))
     if not no_profile:
         _print_profile(profiler, top, f"{sent} notices")
@@ -257,7 +279,7 @@ def _print_profile(profiler, top: int, what: str) -> None:
         lines = out.getvalue().splitlines()
         start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
         print(f"  cProfile by {order} (seconds, totals over {what}):")
-        for line in lines[start:start + top + 1]:
+        for line in lines[start : start + top + 1]:
             print("   " + _short(line))
 
 

@@ -19,7 +19,7 @@ Scenarios, in order:
    ack to the poll's message in the channel showing the exact final count; 429s met.
 4. The cost of one Web API call: slack_sdk's WebClient (a new TCP and TLS connection per
    call), one kept-alive HTTPS connection, and the courier's client, which keeps one
-   (bot/courier_client.py): --calls (200) calls each.
+   (bot/outbound/courier_client.py): --calls (200) calls each.
 
 Targets (PASS/FAIL; exit 1 if any fails): nothing lost, nothing posted twice, no 429 met in
 scenarios 1 and 3 (the bot's own pace keeps under Slack's), the vote message exact within
@@ -45,11 +45,10 @@ sys.path.insert(0, str(ROOT))
 
 from slack_sdk import WebClient  # noqa: E402
 
-from bot.courier_client import LeasedClient  # noqa: E402
-from bot.reminders import REMIND  # noqa: E402
+from bot.outbound.courier_client import LeasedClient  # noqa: E402
 from storage import Storage  # noqa: E402
 from storage.meetings import MeetingRepository  # noqa: E402
-from storage.outbox import OutboxRepository  # noqa: E402
+from storage.outbox import NoticeKind, OutboxRepository  # noqa: E402
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, BotProcess, clean_env, free_port  # noqa: E402
 from tests.driver import SlackDriver  # noqa: E402
 from tests.slack_standin import SlackStandIn  # noqa: E402
@@ -66,9 +65,17 @@ def queue_catch_up(database: Path, count: int) -> None:
     starts = datetime.now(timezone.utc) + timedelta(days=3)
     with storage.write():
         for n in range(count):
-            meeting = meetings.add(title=f"Catch-up meeting {n:02d}", start_date=starts.date(), start_time=None,
-                                   end_date=None, zone="UTC", starts_at=starts, place=None, created_by="U0COORD00")
-            outbox.add(REMIND, meeting.ref, CHANNEL, {"offset": 86400})
+            meeting = meetings.add(
+                title=f"Catch-up meeting {n:02d}",
+                start_date=starts.date(),
+                start_time=None,
+                end_date=None,
+                zone="UTC",
+                starts_at=starts,
+                place=None,
+                created_by="U0COORD00",
+            )
+            outbox.add(NoticeKind.REMINDER, meeting.ref, CHANNEL, {"offset": 86400})
     storage.close()
 
 
@@ -85,16 +92,27 @@ def wait(condition, timeout: float, step: float = 0.005):
 
 def counts(message: dict) -> list[str]:
     """The count after each option's bar in a poll's message."""
-    return [b["text"]["text"].split("` ")[1].split(" ")[0] for b in message.get("blocks") or []
-            if "`" in (b.get("text") or {}).get("text", "")]
+    return [
+        b["text"]["text"].split("` ")[1].split(" ")[0]
+        for b in message.get("blocks") or []
+        if "`" in (b.get("text") or {}).get("text", "")
+    ]
 
 
 def catch_up(slack: SlackStandIn, spawned: float, count: int, results: list) -> None:
     posts, done = wait(lambda: len(slack.posts_in(CHANNEL, "Catch-up meeting")) >= count and True, 5 + count * 2)
     posted = slack.posts_in(CHANNEL, "Catch-up meeting")
     titles = [m["text"] for m in posted]
-    results.append(("catch-up: reminders to one channel", count, len(posted), len(titles) - len(set(titles)),
-                    (done - spawned) if done else None, sum(c.args.get("channel") == CHANNEL for c in slack.rate_limited)))
+    results.append(
+        (
+            "catch-up: reminders to one channel",
+            count,
+            len(posted),
+            len(titles) - len(set(titles)),
+            (done - spawned) if done else None,
+            sum(c.args.get("channel") == CHANNEL for c in slack.rate_limited),
+        )
+    )
 
 
 def new_request(slack: SlackStandIn, driver: SlackDriver, coordinators: list[str], results: list) -> None:
@@ -107,14 +125,23 @@ def new_request(slack: SlackStandIn, driver: SlackDriver, coordinators: list[str
     assert answer.status == 200 and "TA-1" in answer.body, answer.body[:200]
     _, done = wait(lambda: len(delivered()) == len(coordinators), 30)
     copies = sum(len(slack.posts_in("D" + u[1:], "TA-1")) for u in coordinators)
-    results.append((f"/ta new: a DM to each of {len(coordinators)} coordinators", len(coordinators), len(delivered()),
-                    copies - len(delivered()), (done - acked) if done else None, len(slack.rate_limited)))
+    results.append(
+        (
+            f"/ta new: a DM to each of {len(coordinators)} coordinators",
+            len(coordinators),
+            len(delivered()),
+            copies - len(delivered()),
+            (done - acked) if done else None,
+            len(slack.rate_limited),
+        )
+    )
     print(f"  /ta new acked in {(acked - sent) * 1000:.1f} ms")
 
 
 def votes(slack: SlackStandIn, driver: SlackDriver, voters: int, results: list) -> None:
-    driver.command("/poll", '"Bench: which strategy first?" "Parenting" "Schools"', user_id="U0ASKER",
-                   channel_id=ASKED_IN)
+    driver.command(
+        "/poll", '"Bench: which strategy first?" "Parenting" "Schools"', user_id="U0ASKER", channel_id=ASKED_IN
+    )
     found, _ = wait(lambda: slack.posts_in(ASKED_IN, "Bench: which strategy first?"), 10)
     assert found, "the poll was not posted"
     message = found[0]
@@ -125,8 +152,9 @@ def votes(slack: SlackStandIn, driver: SlackDriver, voters: int, results: list) 
     def member(n: int) -> None:
         time.sleep(max(0.0, start + n / voters - time.monotonic()))  # spread over one second
         button = message["blocks"][1 + n % 2]["accessory"]
-        answer = driver.click(button["action_id"], button["value"], f"U0V{n:04d}", channel_id=ASKED_IN,
-                              message_ts=message["ts"])
+        answer = driver.click(
+            button["action_id"], button["value"], f"U0V{n:04d}", channel_id=ASKED_IN, message_ts=message["ts"]
+        )
         assert answer.status == 200
         acks.append(time.monotonic())
 
@@ -139,8 +167,16 @@ def votes(slack: SlackStandIn, driver: SlackDriver, voters: int, results: list) 
     want = [str((voters + 1) // 2), str(voters // 2)]
     _, exact = wait(lambda: counts(slack.posts_in(ASKED_IN, "Bench: which strategy first?")[0]) == want, 20)
     updates = len([c for c in slack.calls_to("chat.update") if c.args.get("channel") == ASKED_IN])
-    results.append((f"{voters} votes in one second: the message exact", voters, voters if exact else 0, 0,
-                    (exact - last_click) if exact else None, len(slack.rate_limited) - limited_before))
+    results.append(
+        (
+            f"{voters} votes in one second: the message exact",
+            voters,
+            voters if exact else 0,
+            0,
+            (exact - last_click) if exact else None,
+            len(slack.rate_limited) - limited_before,
+        )
+    )
     print(f"  votes: clicks spread over {last_click - start:.2f} s; {updates} chat.update calls")
 
 
@@ -156,8 +192,12 @@ def call_cost(slack: SlackStandIn, calls: int) -> list[tuple[str, float]]:
     conn = http.client.HTTPSConnection(host, port, context=context, timeout=10)
     started = time.perf_counter()
     for _ in range(calls):
-        conn.request("POST", "/api/api.test", body=b"{}", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {BOT_TOKEN}"})
+        conn.request(
+            "POST",
+            "/api/api.test",
+            body=b"{}",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {BOT_TOKEN}"},
+        )
         response = conn.getresponse()
         json.loads(response.read())
     kept = (time.perf_counter() - started) / calls * 1000
@@ -167,8 +207,11 @@ def call_cost(slack: SlackStandIn, calls: int) -> list[tuple[str, float]]:
     for _ in range(calls):
         courier.api_call("api.test")
     ours = (time.perf_counter() - started) / calls * 1000
-    return [("slack_sdk WebClient (a new connection a call)", sdk), ("one kept-alive HTTPS connection", kept),
-            ("the courier's client (bot/courier_client.py)", ours)]
+    return [
+        ("slack_sdk WebClient (a new connection a call)", sdk),
+        ("one kept-alive HTTPS connection", kept),
+        ("the courier's client (bot/outbound/courier_client.py)", ours),
+    ]
 
 
 def main() -> int:
@@ -188,9 +231,16 @@ def main() -> int:
         database = cwd / "iwg.sqlite3"
         queue_catch_up(database, args.reminders)
         port = free_port()
-        env = clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
-                        PORT=str(port), IWG_DATABASE=str(database), IWG_COORDINATORS=",".join(coordinators),
-                        IWG_CHANNEL=CHANNEL, SSL_CERT_FILE=slack.cert_file)
+        env = clean_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=slack.api_url,
+            PORT=str(port),
+            IWG_DATABASE=str(database),
+            IWG_COORDINATORS=",".join(coordinators),
+            IWG_CHANNEL=CHANNEL,
+            SSL_CERT_FILE=slack.cert_file,
+        )
         spawned = time.monotonic()
         bot = BotProcess(env, cwd)
         try:
@@ -219,8 +269,10 @@ def main() -> int:
         ("nothing lost", all(sent == seen for _, sent, seen, *_ in results)),
         ("nothing posted twice", all(twice == 0 for _, _, _, twice, *_ in results)),
         ("no 429 met in the catch-up and the votes", results[0][5] == 0 and results[2][5] == 0),
-        (f"the vote message exact within {args.max_vote_s} s of the last click",
-         results[2][4] is not None and results[2][4] <= args.max_vote_s),
+        (
+            f"the vote message exact within {args.max_vote_s} s of the last click",
+            results[2][4] is not None and results[2][4] <= args.max_vote_s,
+        ),
         ("no payload Slack would reject, no traceback", not slack.problems and not errors),
     ]
     for name, ok in checks:

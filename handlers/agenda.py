@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import channel_posts
-from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
-from bot.render import Reply, escape
+from bot.parsing.catalogue import BY_COMMAND, usage
+from bot.parsing.slack_text import escape
+from bot.parsing.text import echo, parse_ref, require_ref, split_command
+from bot.render import meeting_blocks
+from bot.render.blocks import Reply
 from bot.services import Services
-from bot.text import echo, parse_ref, require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, post_for, slash_command
 from handlers.router import Router
+from storage.outbox import NoticeKind
 
-REMOVE_USAGE = "`/agenda remove <id>`, e.g. `/agenda remove A-12`"
+REMOVE_USAGE = usage("/agenda remove")
 
 
 def register(app: Router, services: Services) -> None:
@@ -26,20 +28,24 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     meeting_id = parse_ref(sub, "M") if sub and not rest else None
     if sub == "" or meeting_id is not None:
         meeting = services.meeting_service.get(meeting_id) if meeting_id else services.meeting_service.next_meeting()
-        return channel_posts.agenda(services, meeting)
+        return meeting_blocks.agenda(
+            meeting, *services.meeting_service.agenda_so_far(meeting, meeting_blocks.AGENDA_SHOWN)
+        )
     if sub == "help":
         return help.family_help(BY_COMMAND["/agenda"])
     if sub == "add":
         item, meeting = services.meeting_service.propose(cmd.user_id, rest)
         minutes = f" ({item.minutes} min)" if item.minutes else ""
-        return Reply.of(f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
-                        f"*{meeting.ref} {escape(meeting.title)}*.", ":memo:")
+        return Reply.of(
+            f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
+            f"*{meeting.ref} {escape(meeting.title)}*.",
+            ":memo:",
+        )
     if sub == "remove":
         item = services.meeting_service.withdraw(cmd.user_id, require_ref(rest, "A", "an agenda item", REMOVE_USAGE))
         return Reply.of(f"Removed *{item.ref}* {escape(item.text)} from the agenda.", ":wastebasket:")
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
         meeting = services.meeting_service.next_meeting()
-        return post_for(services, cmd, channel_posts.AGENDA_POST, meeting.ref, "the agenda")
+        return post_for(services, cmd, NoticeKind.AGENDA_POST, meeting.ref, "the agenda")
     raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")
-

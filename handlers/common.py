@@ -7,15 +7,12 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
-from bot import channel_posts
-from bot.errors import UserError
-from bot.logs import failure
-from bot.render import Reply, error_reply, sorry_reply
-from handlers.forms import Click
+from bot.errors import UserError, failure
+from bot.render.blocks import Reply, refusal_reply, sorry_reply
+from handlers.interactions import Click
 from handlers.router import Router
+from storage.outbox import NoticeKind
 
 log = logging.getLogger("iwg.handlers")
 
@@ -47,11 +44,13 @@ def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebCli
         try:
             cmd = SlashCommand(**command)
             if len(cmd.text) > MAX_COMMAND_TEXT:
-                raise UserError(f"That is {len(cmd.text)} characters; the most a command takes is {MAX_COMMAND_TEXT}.",
-                                hint=f"`{name} help` shows every form.")
+                raise UserError(
+                    f"That is {len(cmd.text)} characters; the most a command takes is {MAX_COMMAND_TEXT}.",
+                    hint=f"`{name} help` shows every form.",
+                )
             reply = handle(cmd, client)
         except UserError as refusal:
-            reply = refusal.reply()
+            reply = refusal_reply(refusal)
         except Exception as error:
             log.error("%s failed: %s", name, failure(error))  # where, never what was typed
             reply = sorry_reply()
@@ -64,8 +63,9 @@ def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebCli
     app.command(name)(listener)
 
 
-def button(app: Router, services, action_id, handle: Callable[[Click, WebClient], Reply | None],
-           replace_original: bool = False) -> None:
+def button(
+    app: Router, services, action_id, handle: Callable[[Click, WebClient], Reply | None], replace_original: bool = False
+) -> None:
     """Register `handle` for a button (an action_id, or a pattern of them). The click is
     acknowledged with nothing, as Slack wants; what `handle` answers, or its UserError,
     reaches the one who clicked through the response_url right after the ack, shown only to
@@ -77,49 +77,57 @@ def button(app: Router, services, action_id, handle: Callable[[Click, WebClient]
             reply = handle(Click.of(body, action), client)
             replace = replace_original
         except UserError as refusal:
-            reply = refusal.reply()
+            reply = refusal_reply(refusal)
         except Exception as error:
             log.error("button %s failed: %s", action.get("action_id"), failure(error))
             reply = sorry_reply()
         ack()
         if reply is not None:
-            services.later(lambda: respond(**reply.as_ack(), replace_original=replace), "answering a click")
+            services.after_ack.run(lambda: respond(**reply.as_ack(), replace_original=replace), "answering a click")
 
     listener.__name__ = f"button_{getattr(action_id, 'pattern', action_id)}"
     app.action(action_id)(listener)
 
 
-def post_for(services, cmd: SlashCommand, kind: str, subject: str, what: str) -> Reply:
+def form(
+    app: Router,
+    callback_id: str,
+    submit: Callable[[str, dict], dict[str, str]],
+    then: Callable[[str, WebClient], None] | None = None,
+) -> None:
+    """Register `submit(user_id, view)` for a form (a modal): it returns {} when done, else
+    the problems to show beside each field, and the form stays open with them. `then`
+    runs after a submission that went through (the App Home redrawn, say)."""
+
+    def listener(ack, body, view, client: WebClient) -> None:
+        user_id = body["user"]["id"]
+        errors = submit(user_id, view)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        if then is not None:
+            then(user_id, client)
+
+    listener.__name__ = f"form_{callback_id}"
+    app.view(callback_id)(listener)
+
+
+def post_for(services, cmd: SlashCommand, kind: NoticeKind, subject: str, what: str) -> Reply:
     """Queue `what` for the group's channel (IWG_CHANNEL, else where the command was
     typed): it goes out through the outbox, rendered as things are then; if Slack refuses
     it for good, the asker is told where they typed the command, or else in a DM."""
     channel = services.settings.channel or cmd.channel_id
-    channel_posts.queue(services, kind, subject, channel, asked(cmd, what))
+    services.outbox.add(kind, subject, channel, asked(cmd, what))
     return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")
 
 
 def asked(cmd: SlashCommand, what: str) -> dict:
     """Who asked for a post and how to reach them, kept with it in the outbox."""
-    return {"asker": cmd.user_id, "what": what, "response_url": cmd.response_url,
-            "asked_in": cmd.channel_id, "channel_name": cmd.channel_name}
-
-
-def send_to_dm_later(services, response_url: str, send: Callable[[], None], what: str) -> None:
-    """Run `send` (a file to the asker's DMs) after the ack. The ack said it is on its way,
-    so if Slack refuses or cannot be reached, the asker is told, through the command's
-    response_url, instead of waiting for a file that never comes."""
-
-    def run() -> None:
-        try:
-            send()
-        except Exception as error:  # Slack's refusal, or the network after the client's retries
-            slack = isinstance(error, SlackApiError)
-            code = error.response.get("error", "") if slack else type(error).__name__
-            log.warning("%s not sent: %s", what, code if slack else failure(error))
-            answer = WebhookClient(response_url).send(
-                **error_reply(f"I could not send {what} to your direct messages ({code}); please try again.").as_ack())
-            if answer.status_code >= 300:  # the response_url expired or was used up
-                log.warning("could not tell the asker that %s was not sent: HTTP %s", what, answer.status_code)
-
-    services.later(run, what)
-
+    return {
+        "asker": cmd.user_id,
+        "what": what,
+        "response_url": cmd.response_url,
+        "asked_in": cmd.channel_id,
+        "channel_name": cmd.channel_name,
+    }

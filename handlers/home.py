@@ -4,48 +4,47 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import digest_blocks, ta_blocks
 from bot.errors import UserError
-from bot.meetings import check_minutes
-from bot.render import field_error
+from bot.parsing.meeting_command import check_minutes
+from bot.render import home_blocks, ta_forms
+from bot.render.blocks import field_error
 from bot.services import Services
-from handlers.forms import FormValues, metadata_id
+from handlers.common import form
+from handlers.interactions import FormValues, metadata_id
 from handlers.router import Router
 
 
 def register(app: Router, services: Services) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event, client: WebClient):
-        user = event.get("user")
-        if event.get("tab", "home") != "home" or not isinstance(user, str) or not user:
-            return
-        services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+    app.event("app_home_opened")(lambda event, client: home_opened(services, event, client))
+    app.action(home_blocks.HOME_NEW_REQUEST)(lambda ack, body, client: new_request(services, ack, body, client))
+    app.action(home_blocks.HOME_PROPOSE)(lambda ack, body, client: propose(services, ack, body, client))
+    form(
+        app,
+        home_blocks.AGENDA_FORM,
+        lambda user, view: submit_agenda_form(services, user, view),
+        then=lambda user, client: refresh_home(services, client, user),
+    )
 
-    @app.action(digest_blocks.HOME_NEW_REQUEST)
-    def new_request(ack, body, client: WebClient):
-        ack()
-        services.open_modal(client, body["trigger_id"], ta_blocks.request_form(), "the TA form")
 
-    @app.action(digest_blocks.HOME_PROPOSE)
-    def propose(ack, body, client: WebClient):
-        ack()
-        try:
-            view = digest_blocks.agenda_form(services.meeting_service.next_meeting())
-        except UserError:  # the meeting was cancelled since the Home was drawn: draw it again
-            user = body["user"]["id"]
-            services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
-            return
-        services.open_modal(client, body["trigger_id"], view, "the agenda form")
+def home_opened(services: Services, event: dict, client: WebClient) -> None:
+    user = event.get("user")
+    if event.get("tab", "home") == "home" and isinstance(user, str) and user:
+        refresh_home(services, client, user)
 
-    @app.view(digest_blocks.AGENDA_FORM)
-    def item_submitted(ack, body, view, client: WebClient):
-        errors = submit_agenda_form(services, body["user"]["id"], view)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        ack()
-        user = body["user"]["id"]
-        services.later(lambda: client.views_publish(user_id=user, view=home_view(services, user)), "the App Home")
+
+def new_request(services: Services, ack, body: dict, client: WebClient) -> None:
+    ack()
+    services.after_ack.open_form(client, body["trigger_id"], ta_forms.request_form(), "the TA form")
+
+
+def propose(services: Services, ack, body: dict, client: WebClient) -> None:
+    ack()
+    try:
+        view = home_blocks.agenda_form(services.meeting_service.next_meeting())
+    except UserError:  # the meeting was cancelled since the Home was drawn: draw it again
+        refresh_home(services, client, body["user"]["id"])
+        return
+    services.after_ack.open_form(client, body["trigger_id"], view, "the agenda form")
 
 
 def submit_agenda_form(services: Services, proposer: str, view: dict) -> dict[str, str]:
@@ -64,6 +63,13 @@ def submit_agenda_form(services: Services, proposer: str, view: dict) -> dict[st
     return {}
 
 
+def refresh_home(services: Services, client: WebClient, user_id: str) -> None:
+    """Draw the member's App Home again, after the ack (a views.publish the ack need not wait for)."""
+    services.after_ack.run(
+        lambda: client.views_publish(user_id=user_id, view=home_view(services, user_id)), "the App Home"
+    )
+
+
 def home_view(services: Services, user_id: str) -> dict:
     requests, total = services.digest_queries.involving(user_id, limit=10)
     upcoming = services.meetings.upcoming(services.storage.clock(), limit=1)
@@ -72,4 +78,4 @@ def home_view(services: Services, user_id: str) -> dict:
     item_count = services.agenda.totals(meeting.id)[0] if meeting else 0
     polls = services.polls.open_polls(user_id, services.settings.channel, limit=10)
     digest = services.digest(user_id) if services.coordinators.is_coordinator(user_id) else None
-    return digest_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)
+    return home_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)

@@ -6,25 +6,29 @@ import re
 
 from slack_sdk import WebClient
 
-from bot import poll_blocks
-from bot.catalogue import BY_COMMAND
 from bot.errors import UserError
-from bot.render import Reply
+from bot.parsing.catalogue import BY_COMMAND, usage
+from bot.parsing.text import require_ref, split_command
+from bot.render import poll_blocks
+from bot.render.blocks import Reply
 from bot.services import Services
-from bot.text import require_ref, split_command
 from handlers import help
 from handlers.common import SlashCommand, asked, button, slash_command
-from handlers.forms import NOT_OURS, Click
+from handlers.interactions import NOT_OURS, Click
 from handlers.router import Router
 
-CLOSE_USAGE = "`/poll close <id>`, e.g. `/poll close P-5`"
+CLOSE_USAGE = usage("/poll close")
 _VOTE = re.compile(r"([0-9]{1,9}):([0-9]{1,2})")
 
 
 def register(app: Router, services: Services) -> None:
     slash_command(app, "/poll", lambda cmd, client: poll(services, cmd, client))
-    button(app, services, re.compile(rf"^{re.escape(poll_blocks.VOTE_PREFIX)}\d+$"),
-           lambda click, client: vote(services, click, client))
+    button(
+        app,
+        services,
+        re.compile(rf"^{re.escape(poll_blocks.VOTE_PREFIX)}\d+$"),
+        lambda click, client: vote(services, click, client),
+    )
     button(app, services, poll_blocks.CLOSE_BUTTON, lambda click, client: close_button(services, click))
 
 
@@ -51,11 +55,11 @@ def poll(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | No
         return help.family_help(BY_COMMAND["/poll"])
     if sub == "list":
         channel = services.settings.channel
-        return poll_blocks.open_polls(services.polls.open_polls(cmd.user_id, channel),
-                                      services.polls.open_count(cmd.user_id, channel))
+        return poll_blocks.open_polls(
+            services.polls.open_polls(cmd.user_id, channel), services.polls.open_count(cmd.user_id, channel)
+        )
     if sub == "close":
         closed = services.poll_service.close(cmd.user_id, require_ref(rest, "P", "a poll", CLOSE_USAGE))
         return Reply.of(f"Closed {closed.ref}; the result is being posted.", ":checkered_flag:")
     services.poll_service.create(cmd.user_id, cmd.channel_id, cmd.text, asked(cmd, "your poll"))
     return None  # the poll's message, moments later, is the answer
-

@@ -11,8 +11,8 @@ kind, commands first, as they are most of the traffic.
 
 A button or form that no handler knows (a link button, a message from an older version) is
 acknowledged and logged, so Slack shows no error; an unknown command gets an answer. While
-a handler runs, the request counts in `traffic`, which background senders give way to
-(bot/traffic.py).
+a handler runs, the request counts in `ack_priority`, which background senders wait for
+(bot/outbound/ack_priority.py).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.render import Reply, escape
-from bot.traffic import Traffic
+from bot.outbound.ack_priority import AckPriority
+from bot.parsing.slack_text import escape
+from bot.render.blocks import Reply
 
 log = logging.getLogger("iwg.handlers")
 
@@ -35,8 +36,8 @@ ANY = re.compile(".*")
 
 
 class Router:
-    def __init__(self, traffic: Traffic | None = None) -> None:
-        self.traffic = traffic or Traffic()
+    def __init__(self, ack_priority: AckPriority | None = None) -> None:
+        self.ack_priority = ack_priority or AckPriority()
         self.commands: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
         self.action_patterns: list[tuple[re.Pattern, Handler]] = []
@@ -50,9 +51,11 @@ class Router:
 
     def action(self, action_id: str | re.Pattern) -> Callable[[Handler], Handler]:
         if isinstance(action_id, re.Pattern):
+
             def add(handler: Handler) -> Handler:
                 self.action_patterns.append((action_id, _wants(handler)))
                 return handler
+
             return add
         return self._into(self.actions, action_id)
 
@@ -63,6 +66,7 @@ class Router:
         def add(handler: Handler) -> Handler:
             self.events.append((event_type, handler))
             return handler
+
         return add
 
     @staticmethod
@@ -72,6 +76,7 @@ class Router:
                 raise ValueError(f"two handlers for {key!r}")
             table[key] = _wants(handler)
             return handler
+
         return add
 
     # --- dispatch ----------------------------------------------------------------------------
@@ -82,21 +87,41 @@ class Router:
         def on_command(ack, command, client, body, respond):
             handler = self.commands.get(command.get("command", ""))
             if handler is None:
-                ack(**Reply.of(f"`{escape(command.get('command', ''))}` is not a command of mine; "
-                               "`/iwg help` lists them.", ":warning:").as_ack())
+                ack(
+                    **Reply.of(
+                        f"`{escape(command.get('command', ''))}` is not a command of mine; `/iwg help` lists them.",
+                        ":warning:",
+                    ).as_ack()
+                )
                 return
-            with self.traffic.answering():
+            with self.ack_priority.answering():
                 handler(ack=ack, command=command, client=client, body=body, respond=respond)
 
         def on_action(ack, action, client, body, respond):
             action_id = str(action.get("action_id", ""))
-            self._run(self._action_handler(action_id), "a button", action_id,
-                      ack=ack, action=action, client=client, body=body, respond=respond)
+            self._run(
+                self._action_handler(action_id),
+                "a button",
+                action_id,
+                ack=ack,
+                action=action,
+                client=client,
+                body=body,
+                respond=respond,
+            )
 
         def on_view(ack, view, client, body, respond):
             callback_id = str(view.get("callback_id", ""))
-            self._run(self.views.get(callback_id), "a form", callback_id,
-                      ack=ack, view=view, client=client, body=body, respond=respond)
+            self._run(
+                self.views.get(callback_id),
+                "a form",
+                callback_id,
+                ack=ack,
+                view=view,
+                client=client,
+                body=body,
+                respond=respond,
+            )
 
         app.command(ANY)(on_command)
         app.action(ANY)(on_action)
@@ -115,7 +140,7 @@ class Router:
             log.info("%s nobody handles: %s", what, name)
             arguments["ack"]()
             return
-        with self.traffic.answering():
+        with self.ack_priority.answering():
             handler(**arguments)
 
     def _action_handler(self, action_id: str) -> Handler | None:

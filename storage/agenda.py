@@ -27,35 +27,42 @@ class AgendaRepository:
         self.storage = storage
 
     def get(self, item_id: int) -> AgendaItem | None:
-        rows = list(self.storage.db.query(
-            "SELECT * FROM agenda_items WHERE id = ? AND removed_at IS NULL", [item_id]))
-        return AgendaItem(**_fields(rows[0])) if rows else None
+        return self.storage.one(
+            "SELECT * FROM agenda_items WHERE id = ? AND removed_at IS NULL",
+            [item_id],
+            lambda row: AgendaItem(**_fields(row)),
+        )
 
     def for_meeting(self, meeting_id: int, limit: int = -1) -> list[AgendaItem]:
         """The items, first proposed first; `limit` of them (all with -1)."""
         rows = self.storage.db.query(
             "SELECT * FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL ORDER BY id LIMIT ?",
-            [meeting_id, limit])
+            [meeting_id, limit],
+        )
         return [AgendaItem(**_fields(row)) for row in rows]
 
     def totals(self, meeting_id: int) -> tuple[int, int]:
         """(how many items, their minutes in all), without reading every item."""
         count, minutes = self.storage.db.execute(
             "SELECT count(*), coalesce(sum(minutes), 0) FROM agenda_items WHERE meeting_id = ? AND removed_at IS NULL",
-            [meeting_id]).fetchone()
+            [meeting_id],
+        ).fetchone()
         return count, minutes
 
     def add(self, meeting_id: int, text: str, minutes: int | None, proposer: str) -> AgendaItem:
         with self.storage.write() as db:
             cursor = db.execute(
                 "INSERT INTO agenda_items (meeting_id, text, minutes, proposer, created_at) VALUES (?, ?, ?, ?, ?)",
-                [meeting_id, text, minutes, proposer, to_iso(self.storage.clock())])
+                [meeting_id, text, minutes, proposer, to_iso(self.storage.clock())],
+            )
             return self.get(cursor.lastrowid)
 
     def remove(self, item_id: int, by: str) -> None:
         with self.storage.write() as db:
-            db.execute("UPDATE agenda_items SET removed_at = ?, removed_by = ? WHERE id = ?",
-                       [to_iso(self.storage.clock()), by, item_id])
+            db.execute(
+                "UPDATE agenda_items SET removed_at = ?, removed_by = ? WHERE id = ?",
+                [to_iso(self.storage.clock()), by, item_id],
+            )
 
 
 def _fields(row: dict) -> dict:

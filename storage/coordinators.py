@@ -31,7 +31,7 @@ class CoordinatorRepository:
         self.storage = storage
 
     def list(self) -> tuple[Coordinator, ...]:
-        return self.storage.kept("coordinators", self._load)
+        return self.storage.cached("coordinators", self._load)
 
     def _load(self) -> tuple[Coordinator, ...]:
         rows = self.storage.db.query("SELECT * FROM coordinators ORDER BY added_at, user_id")
@@ -73,9 +73,7 @@ class CoordinatorRepository:
     def remove(self, user_id: str) -> Removal:
         """Removes one added in Slack, but never the last coordinator."""
         with self.storage.write() as db:
-            row = db.execute(
-                "SELECT source FROM coordinators WHERE user_id = ?", [user_id]
-            ).fetchone()
+            row = db.execute("SELECT source FROM coordinators WHERE user_id = ?", [user_id]).fetchone()
             if row is None:
                 return Removal.NOT_A_COORDINATOR
             if row[0] == CONFIG:

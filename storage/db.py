@@ -71,7 +71,7 @@ class Storage:
         # sleeping in SQLite's busy handler (1, 2, 5, 10… ms steps); other processes
         # still meet the busy timeout.
         self._writer = threading.Lock()
-        self._kept: dict[str, tuple[int, object]] = {}
+        self._cached: dict[str, tuple[int, object]] = {}
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -116,6 +116,11 @@ class Storage:
         for callback in callbacks:
             callback()
 
+    def one(self, sql: str, params: list, make: Callable[[dict], T]) -> T | None:
+        """The first row `sql` finds, as `make` builds it, or None: every repository's `get()`."""
+        row = next(iter(self.db.query(sql, params)), None)
+        return None if row is None else make(row)
+
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this thread's write transaction commits (never if it rolls back)."""
         pending = getattr(self._local, "after_commit", None)
@@ -124,7 +129,7 @@ class Storage:
         else:
             callback()
 
-    def kept(self, table: str, load: Callable[[], T]) -> T:
+    def cached(self, table: str, load: Callable[[], T]) -> T:
         """`load()`'s answer, kept in memory until `table` changes, in any process.
 
         For the small tables read on almost every request (organisations, coordinators):
@@ -137,12 +142,12 @@ class Storage:
         """
         db = self.db
         version = db.execute("SELECT n FROM versions WHERE name = ?", [table]).fetchone()[0]
-        kept = self._kept.get(table)
-        if kept is not None and kept[0] == version:
-            return kept[1]  # type: ignore[return-value]
+        cached = self._cached.get(table)
+        if cached is not None and cached[0] == version:
+            return cached[1]  # type: ignore[return-value]
         value = load()
         if not db.conn.in_transaction:
-            self._kept[table] = (version, value)
+            self._cached[table] = (version, value)
         return value
 
     def migrate(self) -> None:

@@ -172,8 +172,13 @@ def m005_meetings(db: Database) -> None:
     now = _now()
     schedule_2024 = [
         ("Q1 meeting", "2024-02-28", None, "UTC", None),
-        ("Q2 meeting (in person)", "2024-06-26", "2024-06-28", "America/Argentina/Buenos_Aires",
-         "Buenos Aires, hosted by Red por la Infancia"),
+        (
+            "Q2 meeting (in person)",
+            "2024-06-26",
+            "2024-06-28",
+            "America/Argentina/Buenos_Aires",
+            "Buenos Aires, hosted by Red por la Infancia",
+        ),
         ("Q3 meeting", "2024-09-19", None, "UTC", None),
         ("Q4 meeting", "2024-12-05", None, "UTC", None),
     ]
@@ -182,7 +187,8 @@ def m005_meetings(db: Database) -> None:
         db.execute(
             "INSERT INTO meetings (title, start_date, end_date, zone, starts_at, place, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [title, start, end, zone, starts_at.isoformat(timespec="seconds"), place, now, now])
+            [title, start, end, zone, starts_at.isoformat(timespec="seconds"), place, now, now],
+        )
 
 
 @migrations()
@@ -275,26 +281,36 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
     # counted every open request (0.5 ms at 100,000). `versions` says when a small table
     # that the bot keeps in memory (organisations, coordinators) last changed, in any process.
     db.execute("ALTER TABLE polls ADD COLUMN voters INTEGER NOT NULL DEFAULT 0")
-    db.execute("UPDATE polls SET voters = (SELECT count(DISTINCT user_id) FROM poll_votes v"
-               " WHERE v.poll_id = polls.id)")
+    db.execute(
+        "UPDATE polls SET voters = (SELECT count(DISTINCT user_id) FROM poll_votes v WHERE v.poll_id = polls.id)"
+    )
     db.execute(
         """CREATE TRIGGER poll_votes_first AFTER INSERT ON poll_votes
            WHEN (SELECT count(*) FROM poll_votes WHERE poll_id = NEW.poll_id AND user_id = NEW.user_id) = 1
-           BEGIN UPDATE polls SET voters = voters + 1 WHERE id = NEW.poll_id; END""")
+           BEGIN UPDATE polls SET voters = voters + 1 WHERE id = NEW.poll_id; END"""
+    )
     db.execute(
         """CREATE TRIGGER poll_votes_last AFTER DELETE ON poll_votes
            WHEN NOT EXISTS (SELECT 1 FROM poll_votes WHERE poll_id = OLD.poll_id AND user_id = OLD.user_id)
-           BEGIN UPDATE polls SET voters = voters - 1 WHERE id = OLD.poll_id; END""")
+           BEGIN UPDATE polls SET voters = voters - 1 WHERE id = OLD.poll_id; END"""
+    )
 
     # ta_counts: requests by status in each country, and in all countries under country '*'
-    db.execute("CREATE TABLE ta_counts (country TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
-               " PRIMARY KEY (country, status)) WITHOUT ROWID")
+    db.execute(
+        "CREATE TABLE ta_counts (country TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
+        " PRIMARY KEY (country, status)) WITHOUT ROWID"
+    )
     db.execute("INSERT INTO ta_counts SELECT country, status, count(*) FROM ta_requests GROUP BY country, status")
     db.execute("INSERT INTO ta_counts SELECT '*', status, count(*) FROM ta_requests GROUP BY status")
-    add = " ".join(f"INSERT INTO ta_counts (country, status, n) VALUES ({country}, NEW.status, 1)"
-                   " ON CONFLICT (country, status) DO UPDATE SET n = n + 1;" for country in ("NEW.country", "'*'"))
-    remove = " ".join(f"UPDATE ta_counts SET n = n - 1 WHERE country = {country} AND status = OLD.status;"
-                      for country in ("OLD.country", "'*'"))
+    add = " ".join(
+        f"INSERT INTO ta_counts (country, status, n) VALUES ({country}, NEW.status, 1)"
+        " ON CONFLICT (country, status) DO UPDATE SET n = n + 1;"
+        for country in ("NEW.country", "'*'")
+    )
+    remove = " ".join(
+        f"UPDATE ta_counts SET n = n - 1 WHERE country = {country} AND status = OLD.status;"
+        for country in ("OLD.country", "'*'")
+    )
     db.execute(f"CREATE TRIGGER ta_counts_insert AFTER INSERT ON ta_requests BEGIN {add} END")
     db.execute(f"CREATE TRIGGER ta_counts_delete AFTER DELETE ON ta_requests BEGIN {remove} END")
     db.execute(f"""CREATE TRIGGER ta_counts_update AFTER UPDATE OF status, country ON ta_requests
@@ -306,8 +322,7 @@ def m011_counts_kept_by_triggers(db: Database) -> None:
         db.execute("INSERT INTO versions (name, n) VALUES (?, 1)", [table])
         bump = f"UPDATE versions SET n = n + 1 WHERE name = '{table}';"
         for change in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER {table}_version_{change.lower()} AFTER {change} ON {table}"
-                       f" BEGIN {bump} END")
+            db.execute(f"CREATE TRIGGER {table}_version_{change.lower()} AFTER {change} ON {table} BEGIN {bump} END")
     # `/meetings <year>`
     db.execute("CREATE INDEX meetings_date ON meetings (start_date)")
     # `/agenda`'s count and minutes from the index alone

@@ -36,15 +36,14 @@ class OrganisationRepository:
         self.storage = storage
 
     def list(self) -> tuple[Organisation, ...]:
-        return self.storage.kept("organisations", self._load)
+        return self.storage.cached("organisations", self._load)
 
     def _load(self) -> tuple[Organisation, ...]:
         rows = self.storage.db.query("SELECT * FROM organisations ORDER BY name COLLATE NOCASE")
         return tuple(Organisation.from_row(row) for row in rows)
 
     def get(self, organisation_id: int) -> Organisation | None:
-        rows = list(self.storage.db.query("SELECT * FROM organisations WHERE id = ?", [organisation_id]))
-        return Organisation.from_row(rows[0]) if rows else None
+        return self.storage.one("SELECT * FROM organisations WHERE id = ?", [organisation_id], Organisation.from_row)
 
     def match(self, text: str) -> list[Organisation]:
         """Organisations `text` names: an exact name or short name, else every prefix match."""
@@ -53,13 +52,19 @@ class OrganisationRepository:
         exact = [o for o in everyone if wanted in (o.name.casefold(), (o.short_name or "").casefold())]
         if exact:
             return exact
-        return [o for o in everyone if o.name.casefold().startswith(wanted)
-                or (o.short_name or "").casefold().startswith(wanted)]
+        return [
+            o
+            for o in everyone
+            if o.name.casefold().startswith(wanted) or (o.short_name or "").casefold().startswith(wanted)
+        ]
 
     def named(self, text: str) -> Organisation | None:
         """The organisation whose name or short name this is exactly (any case)."""
-        rows = list(self.storage.db.query(
-            "SELECT * FROM organisations WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", [text, text]))
+        rows = list(
+            self.storage.db.query(
+                "SELECT * FROM organisations WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", [text, text]
+            )
+        )
         return Organisation.from_row(rows[0]) if rows else None
 
     def save(self, name: str, short_name: str | None, strategies: list[str] | None) -> tuple[Saved, Organisation]:
@@ -77,12 +82,16 @@ class OrganisationRepository:
             if existing is None:
                 cursor = db.execute(
                     "INSERT INTO organisations (name, short_name, strategies, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?)", [name, short_name, " ".join(strategies or []), now, now])
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [name, short_name, " ".join(strategies or []), now, now],
+                )
                 return Saved.ADDED, self.get(cursor.lastrowid)
             if strategies is None:
                 return Saved.UNCHANGED, existing
-            db.execute("UPDATE organisations SET strategies = ?, updated_at = ? WHERE id = ?",
-                       [" ".join(strategies), now, existing.id])
+            db.execute(
+                "UPDATE organisations SET strategies = ?, updated_at = ? WHERE id = ?",
+                [" ".join(strategies), now, existing.id],
+            )
             return Saved.UPDATED, self.get(existing.id)
 
     def offering(self, strategies: list[str]) -> list[Organisation]:

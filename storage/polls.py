@@ -71,17 +71,36 @@ class PollRepository:
         self.storage = storage
 
     def get(self, poll_id: int) -> Poll | None:
-        rows = list(self.storage.db.query("SELECT * FROM polls WHERE id = ?", [poll_id]))
-        return Poll.from_row(rows[0]) if rows else None
+        return self.storage.one("SELECT * FROM polls WHERE id = ?", [poll_id], Poll.from_row)
 
-    def add(self, *, question: str, options: list[str], anonymous: bool, multiple: bool, hidden: bool,
-            author: str, channel: str, closes_at: datetime | None) -> Poll:
+    def add(
+        self,
+        *,
+        question: str,
+        options: list[str],
+        anonymous: bool,
+        multiple: bool,
+        hidden: bool,
+        author: str,
+        channel: str,
+        closes_at: datetime | None,
+    ) -> Poll:
         with self.storage.write() as db:
             cursor = db.execute(
                 "INSERT INTO polls (question, options, anonymous, multiple, hidden, author, channel, closes_at,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [question, json.dumps(options, ensure_ascii=False), anonymous, multiple, hidden, author, channel,
-                 closes_at and to_iso(closes_at), to_iso(self.storage.clock())])
+                [
+                    question,
+                    json.dumps(options, ensure_ascii=False),
+                    anonymous,
+                    multiple,
+                    hidden,
+                    author,
+                    channel,
+                    closes_at and to_iso(closes_at),
+                    to_iso(self.storage.clock()),
+                ],
+            )
             return self.get(cursor.lastrowid)
 
     def posted(self, poll_id: int, ts: str) -> Poll:
@@ -106,44 +125,57 @@ class PollRepository:
                 return Ballot(Vote.CLOSED)
             if not 0 <= option < len(poll.options):
                 return Ballot(Vote.INVALID)
-            mine = frozenset(row[0] for row in db.execute(
-                "SELECT option FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id]))
+            mine = frozenset(
+                row[0]
+                for row in db.execute(
+                    "SELECT option FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id]
+                )
+            )
             if option in mine:
-                db.execute("DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option = ?",
-                           [poll_id, user_id, option])
+                db.execute(
+                    "DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ? AND option = ?",
+                    [poll_id, user_id, option],
+                )
                 return Ballot(Vote.WITHDRAWN, mine)
             if not poll.multiple:
                 db.execute("DELETE FROM poll_votes WHERE poll_id = ? AND user_id = ?", [poll_id, user_id])
-            db.execute("INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, ?, ?, ?)",
-                       [poll_id, user_id, option, to_iso(self.storage.clock())])
+            db.execute(
+                "INSERT INTO poll_votes (poll_id, user_id, option, voted_at) VALUES (?, ?, ?, ?)",
+                [poll_id, user_id, option, to_iso(self.storage.clock())],
+            )
             return Ballot(Vote.MOVED if mine and not poll.multiple else Vote.CAST, mine)
 
     def votes(self, poll_id: int) -> dict[int, list[str]]:
         """option -> voters, in the order they voted."""
         result: dict[int, list[str]] = {}
         for option, user_id in self.storage.db.execute(
-                "SELECT option, user_id FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, rowid", [poll_id]):
+            "SELECT option, user_id FROM poll_votes WHERE poll_id = ? ORDER BY voted_at, rowid", [poll_id]
+        ):
             result.setdefault(option, []).append(user_id)
         return result
 
     def close(self, poll_id: int, by: str) -> bool:
         """Close it; False if it was closed already (by someone else, or the scheduler)."""
         with self.storage.write() as db:
-            cursor = db.execute("UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
-                                [to_iso(self.storage.clock()), by, poll_id])
+            cursor = db.execute(
+                "UPDATE polls SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+                [to_iso(self.storage.clock()), by, poll_id],
+            )
             return cursor.rowcount == 1
 
     def open_polls(self, member: str, group_channel: str | None, limit: int = 40) -> list[Poll]:
         """The newest open polls `member` may see (see _OPEN_AND_VISIBLE)."""
-        rows = self.storage.db.query(f"SELECT * FROM polls WHERE {_OPEN_AND_VISIBLE} ORDER BY id DESC LIMIT :limit",
-                                     {"member": member, "group": group_channel, "limit": limit})
+        rows = self.storage.db.query(
+            f"SELECT * FROM polls WHERE {_OPEN_AND_VISIBLE} ORDER BY id DESC LIMIT :limit",
+            {"member": member, "group": group_channel, "limit": limit},
+        )
         return [Poll.from_row(row) for row in rows]
 
     def open_count(self, member: str, group_channel: str | None) -> int:
         """How many polls open_polls() would list without a limit."""
         return self.storage.db.execute(
-            f"SELECT count(*) FROM polls WHERE {_OPEN_AND_VISIBLE}",
-            {"member": member, "group": group_channel}).fetchone()[0]
+            f"SELECT count(*) FROM polls WHERE {_OPEN_AND_VISIBLE}", {"member": member, "group": group_channel}
+        ).fetchone()[0]
 
     def closing(self) -> list[Poll]:
         """Open polls the scheduler must close."""

@@ -23,11 +23,13 @@ class ReminderRepository:
             cursor = db.execute(
                 "INSERT INTO reminders (meeting_id, offset_seconds, claimed_at, outcome) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                [meeting_id, int(offset.total_seconds()), to_iso(self.storage.clock()), outcome])
+                [meeting_id, int(offset.total_seconds()), to_iso(self.storage.clock()), outcome],
+            )
             return cursor.rowcount == 1
 
     def claimed(self, meeting_id: int) -> dict[int, str]:
         """offset in seconds -> outcome, for one meeting."""
         rows = self.storage.db.execute(
-            "SELECT offset_seconds, outcome FROM reminders WHERE meeting_id = ?", [meeting_id])
+            "SELECT offset_seconds, outcome FROM reminders WHERE meeting_id = ?", [meeting_id]
+        )
         return dict(rows.fetchall())

@@ -20,8 +20,7 @@ class SeenRequestRepository:
         now = self.storage.clock()
         with self.storage.write() as db:
             db.execute("DELETE FROM seen_requests WHERE seen_at < ?", [to_iso(now - KEEP)])
-            cursor = db.execute("INSERT OR IGNORE INTO seen_requests (key, seen_at) VALUES (?, ?)",
-                                [key, to_iso(now)])
+            cursor = db.execute("INSERT OR IGNORE INTO seen_requests (key, seen_at) VALUES (?, ?)", [key, to_iso(now)])
             return cursor.rowcount == 1
 
     def forget(self, key: str) -> None:

@@ -67,21 +67,22 @@ class TARequestRepository:
         self.storage = storage
 
     def get(self, request_id: int) -> TARequest | None:
-        rows = list(self.storage.db.query("SELECT * FROM ta_requests WHERE id = ?", [request_id]))
-        return TARequest.from_row(rows[0]) if rows else None
+        return self.storage.one("SELECT * FROM ta_requests WHERE id = ?", [request_id], TARequest.from_row)
 
     def history(self, request_id: int) -> list[TAEvent]:
         rows = self.storage.db.query("SELECT * FROM ta_events WHERE request_id = ? ORDER BY id", [request_id])
         return [TAEvent(**row) for row in rows]
 
-    def create(self, *, country: str, need: str, strategies: list[str], kind: str | None,
-               due_date: date | None, requester: str) -> TARequest:
+    def create(
+        self, *, country: str, need: str, strategies: list[str], kind: str | None, due_date: date | None, requester: str
+    ) -> TARequest:
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             cursor = db.execute(
                 "INSERT INTO ta_requests (country, need, strategies, kind, due_date, requester, status,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)",
-                [country, need, " ".join(strategies), kind, due_date and due_date.isoformat(), requester, now, now])
+                [country, need, " ".join(strategies), kind, due_date and due_date.isoformat(), requester, now, now],
+            )
             self._event(cursor.lastrowid, requester, "created", status="new", at=now)
             return self.get(cursor.lastrowid)
 
@@ -90,9 +91,11 @@ class TARequestRepository:
         with self.storage.write() as db:
             db.execute(
                 "UPDATE ta_requests SET organisation_id = ?, lead = ?, status = ?, updated_at = ? WHERE id = ?",
-                [organisation_id, lead, status, now, request_id])
-            self._event(request_id, actor, "assigned", status=status, organisation_id=organisation_id,
-                        lead=lead, at=now)
+                [organisation_id, lead, status, now, request_id],
+            )
+            self._event(
+                request_id, actor, "assigned", status=status, organisation_id=organisation_id, lead=lead, at=now
+            )
             return self.get(request_id)
 
     def set_status(self, request_id: int, status: str, actor: str, note: str | None) -> TARequest:
@@ -112,8 +115,17 @@ class TARequestRepository:
         cursor = self.storage.db.execute(
             "INSERT INTO ta_events (request_id, at, actor, kind, status, organisation_id, lead, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [request_id, at, actor, kind, fields.get("status"), fields.get("organisation_id"),
-             fields.get("lead"), fields.get("text")])
+            [
+                request_id,
+                at,
+                actor,
+                kind,
+                fields.get("status"),
+                fields.get("organisation_id"),
+                fields.get("lead"),
+                fields.get("text"),
+            ],
+        )
         return cursor.lastrowid
 
     def search(self, wanted: TAFilter, limit: int, offset: int = 0) -> tuple[list[TARequest], int]:
@@ -137,8 +149,9 @@ class TARequestRepository:
             total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
         else:  # by status and country only: the counts migration m011 keeps
             total = self._counted(wanted.statuses, wanted.country)
-        rows = db.query(f"SELECT * FROM ta_requests WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
-                        [*params, limit, offset])
+        rows = db.query(
+            f"SELECT * FROM ta_requests WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
         return [TARequest.from_row(row) for row in rows], total
 
     def _counted(self, statuses: tuple[str, ...] | None, country: str | None) -> int:
@@ -150,12 +163,15 @@ class TARequestRepository:
 
     def export_rows(self) -> list[dict]:
         """Every request with its organisation's name and its last status change, oldest first."""
-        return list(self.storage.db.query(
-            """SELECT r.*, o.name AS organisation,
+        return list(
+            self.storage.db.query(
+                """SELECT r.*, o.name AS organisation,
                       (SELECT max(e.at) FROM ta_events e WHERE e.request_id = r.id
                          AND e.kind IN ('created', 'assigned', 'status')) AS last_status_change
                FROM ta_requests r LEFT JOIN organisations o ON o.id = r.organisation_id
-               ORDER BY r.id"""))
+               ORDER BY r.id"""
+            )
+        )
 
 
 class TADigestQueries:
@@ -170,24 +186,30 @@ class TADigestQueries:
     def created_since(self, since: datetime, limit: int) -> tuple[list[TARequest], int]:
         params = [to_iso(since)]
         total = self.storage.db.execute("SELECT count(*) FROM ta_requests WHERE created_at >= ?", params).fetchone()[0]
-        return self._requests("SELECT * FROM ta_requests WHERE created_at >= ? ORDER BY id DESC LIMIT ?",
-                              [*params, limit]), total
+        return self._requests(
+            "SELECT * FROM ta_requests WHERE created_at >= ? ORDER BY id DESC LIMIT ?", [*params, limit]
+        ), total
 
     def completed_since(self, since: datetime) -> int:
         return self.storage.db.execute(
             "SELECT count(DISTINCT request_id) FROM ta_events WHERE kind = 'status' AND status = 'completed'"
-            " AND at >= ?", [to_iso(since)]).fetchone()[0]
+            " AND at >= ?",
+            [to_iso(since)],
+        ).fetchone()[0]
 
     def open_by_status(self) -> dict[str, int]:
         rows = self.storage.db.execute(
             f"SELECT status, n FROM ta_counts WHERE country = '*' AND status IN ({','.join('?' * len(OPEN_STATUSES))})",
-            list(OPEN_STATUSES))
+            list(OPEN_STATUSES),
+        )
         return {status: 0 for status in OPEN_STATUSES} | dict(rows.fetchall())
 
     def stuck(self, unassigned_before: datetime, today: date, limit: int) -> tuple[list[TARequest], int]:
         """Unassigned since before `unassigned_before`, or open past their due date: oldest first."""
-        where = ("(status = 'new' AND created_at < ?) OR"
-                 f" (status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_date < ?)")
+        where = (
+            "(status = 'new' AND created_at < ?) OR"
+            f" (status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_date < ?)"
+        )
         params = [to_iso(unassigned_before), *OPEN_STATUSES, today.isoformat()]
         total = self.storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {where}", params).fetchone()[0]
         return self._requests(f"SELECT * FROM ta_requests WHERE {where} ORDER BY id LIMIT ?", [*params, limit]), total
@@ -196,7 +218,10 @@ class TADigestQueries:
         """A member's requests, asked or led, open ones first, newest first."""
         params = [user_id, user_id]
         total = self.storage.db.execute(
-            "SELECT count(*) FROM ta_requests WHERE requester = ? OR lead = ?", params).fetchone()[0]
+            "SELECT count(*) FROM ta_requests WHERE requester = ? OR lead = ?", params
+        ).fetchone()[0]
         order = f"CASE WHEN status IN ({','.join('?' * len(OPEN_STATUSES))}) THEN 0 ELSE 1 END, id DESC"
-        return self._requests(f"SELECT * FROM ta_requests WHERE requester = ? OR lead = ? ORDER BY {order} LIMIT ?",
-                              [*params, *OPEN_STATUSES, limit]), total
+        return self._requests(
+            f"SELECT * FROM ta_requests WHERE requester = ? OR lead = ? ORDER BY {order} LIMIT ?",
+            [*params, *OPEN_STATUSES, limit],
+        ), total

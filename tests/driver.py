@@ -48,18 +48,42 @@ class SlackDriver:
         """A trigger_id minted now (milliseconds first): the stand-in refuses it after 3 s."""
         return f"{int(time.time() * 1000)}.{secrets.token_hex(6)}"
 
-    def command_body(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
-                     channel_name: str = "iwg", response_url: str | None = None) -> str:
-        return urlencode({
-            "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "iwg",
-            "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
-            "user_name": user_id.lower(), "command": command, "text": text, "api_app_id": "A0IWG",
-            "is_enterprise_install": "false", "response_url": response_url or self.fresh_response_url(),
-            "trigger_id": self.trigger_id(),
-        })
+    def command_body(
+        self,
+        command: str,
+        text: str = "",
+        user_id: str = "U0MEMBER",
+        channel_id: str = "C0IWG",
+        channel_name: str = "iwg",
+        response_url: str | None = None,
+    ) -> str:
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": self.team_id,
+                "team_domain": "iwg",
+                "channel_id": channel_id,
+                "channel_name": channel_name,
+                "user_id": user_id,
+                "user_name": user_id.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A0IWG",
+                "is_enterprise_install": "false",
+                "response_url": response_url or self.fresh_response_url(),
+                "trigger_id": self.trigger_id(),
+            }
+        )
 
-    def command(self, command: str, text: str = "", user_id: str = "U0MEMBER", channel_id: str = "C0IWG",
-                channel_name: str = "iwg", **kwargs) -> Answer:
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        user_id: str = "U0MEMBER",
+        channel_id: str = "C0IWG",
+        channel_name: str = "iwg",
+        **kwargs,
+    ) -> Answer:
         return self.post(self.command_body(command, text, user_id, channel_id, channel_name), **kwargs)
 
     def interaction(self, payload: dict, **kwargs) -> Answer:
@@ -67,35 +91,76 @@ class SlackDriver:
 
     def event(self, event: dict) -> Answer:
         """An Events API callback, as JSON."""
-        body = json.dumps({"token": "legacy", "team_id": self.team_id, "api_app_id": "A0IWG", "type": "event_callback",
-                           "event": event, "event_id": f"Ev{secrets.token_hex(5)}", "event_time": int(time.time())})
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": self.team_id,
+                "api_app_id": "A0IWG",
+                "type": "event_callback",
+                "event": event,
+                "event_id": f"Ev{secrets.token_hex(5)}",
+                "event_time": int(time.time()),
+            }
+        )
         return self.post(body, content_type="application/json")
 
-    def click(self, action_id: str, value: str, user_id: str, channel_id: str = "D0COORD", message: dict | None = None,
-              message_ts: str = "1.000001") -> Answer:
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        user_id: str,
+        channel_id: str = "D0COORD",
+        message: dict | None = None,
+        message_ts: str = "1.000001",
+    ) -> Answer:
         """A button click in the message at (channel_id, message_ts), as a block_actions payload."""
-        return self.interaction({
-            "type": "block_actions", "user": {"id": user_id, "username": user_id.lower()},
-            "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
-            "trigger_id": self.trigger_id(), "response_url": self.fresh_response_url(),
-            "container": {"type": "message", "channel_id": channel_id, "message_ts": message_ts},
-            "channel": {"id": channel_id}, "message": message or {"ts": message_ts, "text": ""},
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
-                         "action_ts": f"{time.time():.6f}"}],
-        })
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user_id, "username": user_id.lower()},
+                "team": {"id": self.team_id, "domain": "iwg"},
+                "api_app_id": "A0IWG",
+                "trigger_id": self.trigger_id(),
+                "response_url": self.fresh_response_url(),
+                "container": {"type": "message", "channel_id": channel_id, "message_ts": message_ts},
+                "channel": {"id": channel_id},
+                "message": message or {"ts": message_ts, "text": ""},
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "b",
+                        "value": value,
+                        "action_ts": f"{time.time():.6f}",
+                    }
+                ],
+            }
+        )
 
     def submit(self, view: dict, values: dict, user_id: str) -> Answer:
         """A modal's submission: `view` as the bot opened it, `values` as Slack's state."""
-        return self.interaction({
-            "type": "view_submission", "user": {"id": user_id, "username": user_id.lower()},
-            "team": {"id": self.team_id, "domain": "iwg"}, "api_app_id": "A0IWG",
-            "trigger_id": self.trigger_id(),
-            "view": {**view, "id": "V0FORM", "state": {"values": values}},
-        })
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user_id, "username": user_id.lower()},
+                "team": {"id": self.team_id, "domain": "iwg"},
+                "api_app_id": "A0IWG",
+                "trigger_id": self.trigger_id(),
+                "view": {**view, "id": "V0FORM", "state": {"values": values}},
+            }
+        )
 
-    def post(self, body: str, *, secret: str | None = None, timestamp: int | None = None,
-             signature: str | None = None, signed: bool = True, path: str = "/slack/events",
-             content_type: str = "application/x-www-form-urlencoded") -> Answer:
+    def post(
+        self,
+        body: str,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        signed: bool = True,
+        path: str = "/slack/events",
+        content_type: str = "application/x-www-form-urlencoded",
+    ) -> Answer:
         """POST `body`; by default signed now with the right secret, or as the test says."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
         headers = {"Content-Type": content_type}
@@ -104,8 +169,15 @@ class SlackDriver:
             headers["X-Slack-Signature"] = signature or sign(secret or self.secret, ts, body)
         return self.request("POST", path, body.encode(), headers)
 
-    def post_raw(self, raw: bytes, headers: dict[str, str] | None = None, *, signed: bool = True,
-                 timestamp: str | None = None, content_type: str = "application/x-www-form-urlencoded") -> Answer:
+    def post_raw(
+        self,
+        raw: bytes,
+        headers: dict[str, str] | None = None,
+        *,
+        signed: bool = True,
+        timestamp: str | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+    ) -> Answer:
         """POST bytes as they are (not necessarily UTF-8), signed over those very bytes unless not."""
         ts = str(int(time.time())) if timestamp is None else timestamp
         sent = {"Content-Type": content_type}

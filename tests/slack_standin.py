@@ -19,19 +19,14 @@ payload, and plays Slack's rules, so that no test passes only because the stand-
 
 from __future__ import annotations
 
-import functools
 import math
-import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
-
-from bot.local_slack import LocalSlack
+from bot.run.local_slack import LocalSlack
+from tests.block_kit import message_problems, view_problems
+from tests.certificate import self_signed_certificate
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
@@ -40,9 +35,19 @@ RESPONSE_URL_USES, RESPONSE_URL_SECONDS = 5, 30 * 60
 POST_BURST = 4  # chat.postMessage per channel: one a second, this many at once after a pause
 TIERS = {1: 1, 2: 20, 3: 50, 4: 100}  # calls a minute
 METHOD_TIERS = {
-    "conversations.open": 3, "conversations.history": 3, "conversations.info": 3, "chat.update": 3,
-    "chat.postEphemeral": 4, "users.info": 4, "views.open": 4, "views.publish": 4, "views.update": 4,
-    "views.push": 4, "files.getUploadURLExternal": 4, "files.completeUploadExternal": 4, "auth.test": 4,
+    "conversations.open": 3,
+    "conversations.history": 3,
+    "conversations.info": 3,
+    "chat.update": 3,
+    "chat.postEphemeral": 4,
+    "users.info": 4,
+    "views.open": 4,
+    "views.publish": 4,
+    "views.update": 4,
+    "views.push": 4,
+    "files.getUploadURLExternal": 4,
+    "files.completeUploadExternal": 4,
+    "auth.test": 4,
 }
 
 
@@ -80,58 +85,6 @@ class Bucket:
         return (1 - self.tokens) / self.rate
 
 
-def block_problems(blocks) -> list[str]:
-    """What Slack would reject in a message's blocks (empty if nothing)."""
-    if blocks is None:
-        return []
-    if not isinstance(blocks, list):
-        return [f"blocks is a {type(blocks).__name__}, not a list"]
-    problems = [f"{len(blocks)} blocks; a message takes at most 50"] if len(blocks) > 50 else []
-    for index, raw in enumerate(blocks):
-        try:
-            block = Block.parse(raw)
-            if block is None:
-                raise ValueError(f"unknown block type {raw.get('type')!r}")
-            block.validate_json()
-            unknown = set(raw) - set(block.to_dict())
-            if unknown:
-                raise ValueError(f"attributes Slack does not know: {sorted(unknown)}")
-        except Exception as error:  # each model error becomes a readable problem line
-            problems.append(f"block {index} ({raw.get('type') if isinstance(raw, dict) else raw!r}): {error}")
-    return problems
-
-
-def message_problems(message: dict) -> list[str]:
-    """A message payload (Web API args, an ack body or a response_url post)."""
-    problems = block_problems(message.get("blocks"))
-    if not message.get("text") and not message.get("blocks"):
-        problems.append("a message with neither text nor blocks")
-    if message.get("blocks") and not message.get("text"):
-        problems.append("blocks without a text fallback (notifications and screen readers need it)")
-    return problems
-
-
-def view_problems(view) -> list[str]:
-    if not isinstance(view, dict):
-        return [f"view is a {type(view).__name__}"]
-    try:
-        View(**view).validate_json()
-    except Exception as error:
-        return [f"view: {error}"]
-    return block_problems(view.get("blocks"))
-
-
-@functools.cache
-def self_signed_certificate() -> tuple[str, str]:
-    """(certificate, key) files for 127.0.0.1, made once per test run with openssl."""
-    folder = Path(tempfile.mkdtemp(prefix="iwg-tls-"))
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
-    return str(cert), str(key)
-
-
 class SlackStandIn(LocalSlack):
     """Records every call and response_url post, and every problem Slack would have with them."""
 
@@ -149,9 +102,14 @@ class SlackStandIn(LocalSlack):
         self.lost_answers: dict[str, int] = {}  # method -> calls that take effect but whose answer is lost
         self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it (an incident)
         self.channels: dict[str, Channel] = {}
-        for channel in (Channel("C0IWG", "iwg"), Channel("C0ASK", "ask"), Channel("C0BENCH", "bench"),
-                        Channel("C0CONSOLE", "console"), Channel("G0SECRET", "secret", "group"),
-                        Channel("C0ELSEWHERE", "general", member=False)):
+        for channel in (
+            Channel("C0IWG", "iwg"),
+            Channel("C0ASK", "ask"),
+            Channel("C0BENCH", "bench"),
+            Channel("C0CONSOLE", "console"),
+            Channel("G0SECRET", "secret", "group"),
+            Channel("C0ELSEWHERE", "general", member=False),
+        ):
             self.channels[channel.id] = channel
         self._down_until = 0.0
         self._post_buckets: dict[str, Bucket] = {}
@@ -212,7 +170,9 @@ class SlackStandIn(LocalSlack):
             refusal = self._cannot_use(str(args.get("channel", "")))
             if refusal:
                 return {"ok": False, "error": refusal}
-        if method == "chat.update" and not any(m["ts"] == args.get("ts") for m in self.channels[args["channel"]].messages):
+        if method == "chat.update" and not any(
+            m["ts"] == args.get("ts") for m in self.channels[args["channel"]].messages
+        ):
             return {"ok": False, "error": "message_not_found"}
         if method == "conversations.history":
             return self._history(self.channels[args["channel"]], args)
@@ -220,9 +180,17 @@ class SlackStandIn(LocalSlack):
             channel = self.channels.get(str(args.get("channel", "")))
             if channel is None or (channel.type != "channel" and not channel.member):
                 return {"ok": False, "error": "channel_not_found"}
-            return {"ok": True, "channel": {"id": channel.id, "name": channel.name, "is_member": channel.member,
-                                            "is_private": channel.type == "group", "is_im": channel.type == "im",
-                                            "is_archived": channel.archived}}
+            return {
+                "ok": True,
+                "channel": {
+                    "id": channel.id,
+                    "name": channel.name,
+                    "is_member": channel.member,
+                    "is_private": channel.type == "group",
+                    "is_im": channel.type == "im",
+                    "is_archived": channel.archived,
+                },
+            }
         if method in ("views.open", "views.push"):
             return self._trigger_refusal(str(args.get("trigger_id", "")))
         return None
@@ -253,8 +221,14 @@ class SlackStandIn(LocalSlack):
             channel_id = result["channel"]["id"]
             self.channels.setdefault(channel_id, Channel(channel_id, channel_id, "im"))
         elif method == "chat.postMessage" and result.get("ok"):
-            message = {"type": "message", "ts": result["ts"], "text": args.get("text"), "blocks": args.get("blocks"),
-                       "user": self.bot_user_id, "bot_id": "B0IWGBOT"}
+            message = {
+                "type": "message",
+                "ts": result["ts"],
+                "text": args.get("text"),
+                "blocks": args.get("blocks"),
+                "user": self.bot_user_id,
+                "bot_id": "B0IWGBOT",
+            }
             if args.get("metadata"):
                 message["metadata"] = args["metadata"]
             if args.get("thread_ts"):
@@ -271,13 +245,22 @@ class SlackStandIn(LocalSlack):
         oldest = float(args.get("oldest") or 0)
         limit = min(int(args.get("limit") or 100), 999)
         metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        found = [m for m in reversed(channel.messages) if float(m["ts"]) > oldest
-                 and ("thread_ts" not in m or m.get("subtype") == "thread_broadcast")]
+        found = [
+            m
+            for m in reversed(channel.messages)
+            if float(m["ts"]) > oldest and ("thread_ts" not in m or m.get("subtype") == "thread_broadcast")
+        ]
         start = int(args.get("cursor") or 0)
-        page = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found[start:start + limit]]
+        page = [
+            m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found[start : start + limit]
+        ]
         more = start + limit < len(found)
-        return {"ok": True, "messages": page, "has_more": more,
-                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def on_api_call(self, method: str, args: dict):
         if time.monotonic() < self._down_until:
@@ -322,7 +305,11 @@ class SlackStandIn(LocalSlack):
             return 0, b"", {}
         with self._lock:
             minted = key.split(".")
-            if len(minted) >= 2 and minted[-2].isdigit() and time.time() - int(minted[-2]) / 1000 > RESPONSE_URL_SECONDS:
+            if (
+                len(minted) >= 2
+                and minted[-2].isdigit()
+                and time.time() - int(minted[-2]) / 1000 > RESPONSE_URL_SECONDS
+            ):
                 return 404, b"expired_url", {}
             self._response_uses[key] = self._response_uses.get(key, 0) + 1
             if self._response_uses[key] > RESPONSE_URL_USES:
@@ -340,8 +327,11 @@ class SlackStandIn(LocalSlack):
     def dms_to(self, user_id: str) -> list[dict]:
         """The direct messages the bot posted to one member (LocalSlack opens D<id> for U<id>)."""
         channel = "D" + user_id[1:]
-        return [c.args for c in self.calls_to("chat.postMessage")
-                if c.args.get("channel") == channel and c.result and c.result.get("ok")]
+        return [
+            c.args
+            for c in self.calls_to("chat.postMessage")
+            if c.args.get("channel") == channel and c.result and c.result.get("ok")
+        ]
 
     def wait_for(self, condition, timeout: float = 5.0, what: str = "the bot's call"):
         """Poll `condition()` until it is truthy; its value, or an AssertionError after `timeout`."""

@@ -8,13 +8,18 @@ from datetime import time, timedelta
 
 import pytest
 
-from bot.config import Mode, Settings, parse_digest_time, parse_offsets
+from bot.settings import Mode, Settings, parse_digest_time, parse_offsets
 from tests.conftest import ROOT, clean_env
 
 
 def test_offsets_parse_sort_and_dedupe():
     assert parse_offsets("1h, 7d,1d,1h,30m,2w") == (
-        timedelta(weeks=2), timedelta(days=7), timedelta(days=1), timedelta(hours=1), timedelta(minutes=30))
+        timedelta(weeks=2),
+        timedelta(days=7),
+        timedelta(days=1),
+        timedelta(hours=1),
+        timedelta(minutes=30),
+    )
 
 
 @pytest.mark.parametrize("text", ["", "7", "7x", "0h", "-1d", "1.5h", "7d,,1h", "d7"])
@@ -23,9 +28,14 @@ def test_bad_offsets_are_refused(text):
         parse_offsets(text)
 
 
-@pytest.mark.parametrize("text, weekday, at", [
-    ("mon 08:00", 0, time(8)), ("Friday 17:30", 4, time(17, 30)), ("sun 7", 6, time(7)),
-])
+@pytest.mark.parametrize(
+    "text, weekday, at",
+    [
+        ("mon 08:00", 0, time(8)),
+        ("Friday 17:30", 4, time(17, 30)),
+        ("sun 7", 6, time(7)),
+    ],
+)
 def test_digest_times(text, weekday, at):
     assert parse_digest_time(text) == (weekday, at)
 
@@ -42,7 +52,13 @@ def settings(**env) -> Settings:
 
 def test_defaults_and_modes():
     s = settings()
-    assert (s.mode, s.port, s.database, str(s.timezone), str(s.digest)) == (Mode.CONSOLE, 3000, "iwg.sqlite3", "UTC", "mon 08:00")
+    assert (s.mode, s.port, s.database, str(s.timezone), str(s.digest)) == (
+        Mode.CONSOLE,
+        3000,
+        "iwg.sqlite3",
+        "UTC",
+        "mon 08:00",
+    )
     assert s.slack_api_url == "https://slack.com/api/"
     assert settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s").mode is Mode.HTTP
     assert settings(SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1", SLACK_SIGNING_SECRET="s").mode is Mode.SOCKET
@@ -58,20 +74,30 @@ def test_secrets_never_show_in_repr():
 
 
 def start(tmp_dir, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=tmp_dir, env=clean_env(**env),
-                          input="", capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=tmp_dir,
+        env=clean_env(**env),
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("variable, value", [
-    ("IWG_TIMEZONE", "Mars/Olympus_Mons"),
-    ("IWG_TIMEZONE", "../../etc/passwd"),
-    ("IWG_REMINDERS", "7d,1 fortnight"),
-    ("IWG_DIGEST", "someday 25:00"),
-    ("PORT", "eighty"),
-    ("IWG_CHANNEL", "#general"),
-    ("IWG_COORDINATORS", "amina@example.org"),
-    ("SLACK_API_URL", "slack.com/api"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("IWG_TIMEZONE", "Mars/Olympus_Mons"),
+        ("IWG_TIMEZONE", "../../etc/passwd"),
+        ("IWG_REMINDERS", "7d,1 fortnight"),
+        ("IWG_DIGEST", "someday 25:00"),
+        ("PORT", "eighty"),
+        ("IWG_CHANNEL", "#general"),
+        ("IWG_COORDINATORS", "amina@example.org"),
+        ("SLACK_API_URL", "slack.com/api"),
+    ],
+)
 def test_a_wrong_setting_stops_the_start_with_one_line(tmp_dir, variable, value):
     result = start(tmp_dir, **{variable: value})
     assert result.returncode == 2

@@ -9,13 +9,20 @@ import sys
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.console import ConsoleSlack, _as_slack_sends
+from bot.run.console import ConsoleSlack, _as_slack_sends
 from tests.conftest import ROOT, clean_env
 
 
 def run_console(tmp_dir, script: str, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=tmp_dir, env=clean_env(**env),
-                          input=script, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=tmp_dir,
+        env=clean_env(**env),
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_help_answers_in_the_console_on_an_embedded_database(tmp_dir):
@@ -29,16 +36,21 @@ def test_help_answers_in_the_console_on_an_embedded_database(tmp_dir):
 
 
 def test_the_console_user_coordinates_and_can_act_as_a_member(tmp_dir):
-    script = "\n".join([
-        "/iwg coordinators add @U0AMINA",
-        "as @U0BOB",
-        "/iwg coordinators add @U0BOB",
-        "as me",
-        "/iwg coordinators",
-        "/unknown thing",
-        "quit",
-        "/iwg help",  # after quit: never read
-    ]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/iwg coordinators add @U0AMINA",
+                "as @U0BOB",
+                "/iwg coordinators add @U0BOB",
+                "as me",
+                "/iwg coordinators",
+                "/unknown thing",
+                "quit",
+                "/iwg help",  # after quit: never read
+            ]
+        )
+        + "\n"
+    )
     out = run_console(tmp_dir, script).stdout
     assert "@U0AMINA is now a coordinator." in out
     assert "You are now @U0BOB." in out
@@ -62,8 +74,11 @@ def test_web_api_calls_and_responses_are_printed_not_sent():
     slack = ConsoleSlack(out).start()
     try:
         client = WebClient(token="xoxb-console", base_url=slack.api_url)
-        client.chat_postMessage(channel="C0IWG", text="fallback",
-                                blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "Hello <@U0AMINA> &amp; all"}}])
+        client.chat_postMessage(
+            channel="C0IWG",
+            text="fallback",
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "Hello <@U0AMINA> &amp; all"}}],
+        )
         client.chat_postMessage(channel="D0AMINA", text="A direct message")
         WebhookClient(slack.response_url("x")).send(text="later", response_type="in_channel")
     finally:

@@ -2,47 +2,123 @@
 
 from __future__ import annotations
 
-
 import pycountry
 import pytest
 
-from bot.countries import Country, country_name, find_country, match_country
 from bot.errors import UserError
+from bot.parsing.countries import Country, country_name, find_country, match_country
 
 
-@pytest.mark.parametrize("typed, code", [
-    ("Kenya", "KE"), ("kenya", "KE"), ("  KENYA ", "KE"), ("KE", "KE"), ("ke", "KE"), ("KEN", "KE"),
-    ("Republic of Kenya", "KE"),
-    ("Côte d’Ivoire", "CI"), ("Cote d'Ivoire", "CI"), ("cote divoire", "CI"), ("Ivory Coast", "CI"),
-    ("Tanzania", "TZ"), ("Tanzania, United Republic of", "TZ"), ("United Republic of Tanzania", "TZ"),
-    ("Guinea Bissau", "GW"), ("Guinea-Bissau", "GW"), ("Guinea", "GN"), ("Niger", "NE"), ("Nigeria", "NG"),
-    ("UK", "GB"), ("Britain", "GB"), ("Great Britain", "GB"), ("United Kingdom", "GB"),
-    ("USA", "US"), ("US", "US"), ("U.S.A.", "US"), ("United States", "US"), ("United States of America", "US"),
-    ("Russia", "RU"), ("Russian Federation", "RU"), ("South Korea", "KR"), ("North Korea", "KP"),
-    ("DRC", "CD"), ("DR Congo", "CD"), ("Democratic Republic of Congo", "CD"), ("Congo-Kinshasa", "CD"),
-    ("Democratic Republic of the Congo", "CD"),
-    ("Congo-Brazzaville", "CG"), ("Republic of Congo", "CG"), ("Republic of the Congo", "CG"),
-    ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Laos", "LA"), ("Syria", "SY"), ("Iran", "IR"), ("Bolivia", "BO"),
-    ("Venezuela", "VE"), ("Moldova", "MD"), ("Palestine", "PS"), ("Turkey", "TR"), ("Türkiye", "TR"),
-    ("Turkiye", "TR"), ("Czech Republic", "CZ"), ("Czechia", "CZ"), ("Swaziland", "SZ"), ("Eswatini", "SZ"),
-    ("Macedonia", "MK"), ("North Macedonia", "MK"), ("Cape Verde", "CV"), ("Cabo Verde", "CV"),
-    ("Burma", "MM"), ("Myanmar", "MM"), ("East Timor", "TL"), ("Timor-Leste", "TL"), ("Micronesia", "FM"),
-    ("Brunei", "BN"), ("Vatican", "VA"), ("Holy See", "VA"), ("Gambia", "GM"), ("The Gambia", "GM"),
-    ("Bahamas", "BS"), ("the Bahamas", "BS"), ("Kosovo", "XK"), ("xk", "XK"), ("Taiwan", "TW"),
-    ("St Lucia", "LC"), ("St. Lucia", "LC"), ("Trinidad & Tobago", "TT"), ("Trinidad &amp; Tobago", "TT"),
-    ("São Tomé and Príncipe", "ST"), ("Sao Tome & Principe", "ST"),
-    ("🇰🇪", "KE"), (":flag-ke:", "KE"), ("🇽🇰", "XK"),
-])
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("Kenya", "KE"),
+        ("kenya", "KE"),
+        ("  KENYA ", "KE"),
+        ("KE", "KE"),
+        ("ke", "KE"),
+        ("KEN", "KE"),
+        ("Republic of Kenya", "KE"),
+        ("Côte d’Ivoire", "CI"),
+        ("Cote d'Ivoire", "CI"),
+        ("cote divoire", "CI"),
+        ("Ivory Coast", "CI"),
+        ("Tanzania", "TZ"),
+        ("Tanzania, United Republic of", "TZ"),
+        ("United Republic of Tanzania", "TZ"),
+        ("Guinea Bissau", "GW"),
+        ("Guinea-Bissau", "GW"),
+        ("Guinea", "GN"),
+        ("Niger", "NE"),
+        ("Nigeria", "NG"),
+        ("UK", "GB"),
+        ("Britain", "GB"),
+        ("Great Britain", "GB"),
+        ("United Kingdom", "GB"),
+        ("USA", "US"),
+        ("US", "US"),
+        ("U.S.A.", "US"),
+        ("United States", "US"),
+        ("United States of America", "US"),
+        ("Russia", "RU"),
+        ("Russian Federation", "RU"),
+        ("South Korea", "KR"),
+        ("North Korea", "KP"),
+        ("DRC", "CD"),
+        ("DR Congo", "CD"),
+        ("Democratic Republic of Congo", "CD"),
+        ("Congo-Kinshasa", "CD"),
+        ("Democratic Republic of the Congo", "CD"),
+        ("Congo-Brazzaville", "CG"),
+        ("Republic of Congo", "CG"),
+        ("Republic of the Congo", "CG"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),
+        ("Laos", "LA"),
+        ("Syria", "SY"),
+        ("Iran", "IR"),
+        ("Bolivia", "BO"),
+        ("Venezuela", "VE"),
+        ("Moldova", "MD"),
+        ("Palestine", "PS"),
+        ("Turkey", "TR"),
+        ("Türkiye", "TR"),
+        ("Turkiye", "TR"),
+        ("Czech Republic", "CZ"),
+        ("Czechia", "CZ"),
+        ("Swaziland", "SZ"),
+        ("Eswatini", "SZ"),
+        ("Macedonia", "MK"),
+        ("North Macedonia", "MK"),
+        ("Cape Verde", "CV"),
+        ("Cabo Verde", "CV"),
+        ("Burma", "MM"),
+        ("Myanmar", "MM"),
+        ("East Timor", "TL"),
+        ("Timor-Leste", "TL"),
+        ("Micronesia", "FM"),
+        ("Brunei", "BN"),
+        ("Vatican", "VA"),
+        ("Holy See", "VA"),
+        ("Gambia", "GM"),
+        ("The Gambia", "GM"),
+        ("Bahamas", "BS"),
+        ("the Bahamas", "BS"),
+        ("Kosovo", "XK"),
+        ("xk", "XK"),
+        ("Taiwan", "TW"),
+        ("St Lucia", "LC"),
+        ("St. Lucia", "LC"),
+        ("Trinidad & Tobago", "TT"),
+        ("Trinidad &amp; Tobago", "TT"),
+        ("São Tomé and Príncipe", "ST"),
+        ("Sao Tome & Principe", "ST"),
+        ("🇰🇪", "KE"),
+        (":flag-ke:", "KE"),
+        ("🇽🇰", "XK"),
+    ],
+)
 def test_names_codes_and_aliases_are_found(typed, code):
     assert find_country(typed).code == code
     assert match_country(typed).code == code
 
 
-@pytest.mark.parametrize("code, name", [
-    ("TZ", "Tanzania"), ("BO", "Bolivia"), ("IR", "Iran"), ("VN", "Vietnam"), ("KR", "South Korea"),
-    ("CD", "Democratic Republic of the Congo"), ("CG", "Republic of the Congo"), ("RU", "Russia"),
-    ("XK", "Kosovo"), ("KE", "Kenya"), ("CI", "Côte d'Ivoire"),
-])
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("TZ", "Tanzania"),
+        ("BO", "Bolivia"),
+        ("IR", "Iran"),
+        ("VN", "Vietnam"),
+        ("KR", "South Korea"),
+        ("CD", "Democratic Republic of the Congo"),
+        ("CG", "Republic of the Congo"),
+        ("RU", "Russia"),
+        ("XK", "Kosovo"),
+        ("KE", "Kenya"),
+        ("CI", "Côte d'Ivoire"),
+    ],
+)
 def test_names_shown_are_the_familiar_ones(code, name):
     assert find_country(code) == Country(code, name)
     assert country_name(code) == name == country_name(code.lower())
@@ -59,13 +135,20 @@ def test_an_unknown_stored_code_is_shown_as_it_is():
     assert country_name("ZZ") == "ZZ"
 
 
-@pytest.mark.parametrize("typed, suggestion", [
-    ("Kenia", "Did you mean Kenya?"), ("Tanzanai", "Did you mean Tanzania?"),
-    ("Phillipines", "Did you mean Philippines?"), ("Columbia", "Did you mean Colombia?"),
-    ("Nigera", "Did you mean Nigeria or Niger?"), ("Ivory Cost", "Did you mean Côte d'Ivoire?"),
-    ("England", "Did you mean United Kingdom?"), ("Scotland", "Did you mean United Kingdom?"),
-    ("America", "Did you mean United States?"),
-])
+@pytest.mark.parametrize(
+    "typed, suggestion",
+    [
+        ("Kenia", "Did you mean Kenya?"),
+        ("Tanzanai", "Did you mean Tanzania?"),
+        ("Phillipines", "Did you mean Philippines?"),
+        ("Columbia", "Did you mean Colombia?"),
+        ("Nigera", "Did you mean Nigeria or Niger?"),
+        ("Ivory Cost", "Did you mean Côte d'Ivoire?"),
+        ("England", "Did you mean United Kingdom?"),
+        ("Scotland", "Did you mean United Kingdom?"),
+        ("America", "Did you mean United States?"),
+    ],
+)
 def test_a_typo_gets_a_suggestion(typed, suggestion):
     with pytest.raises(UserError) as caught:
         find_country(typed)
@@ -79,10 +162,13 @@ def test_suggestions_are_few():
     assert names.count(",") + names.count(" or ") <= 2
 
 
-@pytest.mark.parametrize("typed, answer", [
-    ("Korea", "“Korea” could be North Korea or South Korea: which one?"),
-    ("Congo", "“Congo” could be Democratic Republic of the Congo or Republic of the Congo: which one?"),
-])
+@pytest.mark.parametrize(
+    "typed, answer",
+    [
+        ("Korea", "“Korea” could be North Korea or South Korea: which one?"),
+        ("Congo", "“Congo” could be Democratic Republic of the Congo or Republic of the Congo: which one?"),
+    ],
+)
 def test_an_ambiguous_name_is_asked_about_not_guessed(typed, answer):
     with pytest.raises(UserError, match=answer):
         find_country(typed)
@@ -121,4 +207,3 @@ def test_very_long_input_is_refused_with_a_short_answer():
         find_country("Kenya" * 2000)
     assert len(caught.value.problem) < 200
     assert match_country("k" * 10_000) is None
-

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import parse_due_date, parse_moment
 from bot.errors import UserError
+from bot.parsing.dates import parse_due_date, parse_moment
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)  # a Wednesday
 UTC = ZoneInfo("UTC")
@@ -16,24 +16,43 @@ AUCKLAND = ZoneInfo("Pacific/Auckland")  # already Thursday 26 November, 01:00
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # Wednesday 04:00
 
 
-@pytest.mark.parametrize("typed, due", [
-    ("30 March", date(2027, 3, 30)), ("30 March 2027", date(2027, 3, 30)), ("30/03/2027", date(2027, 3, 30)),
-    ("2027-03-30", date(2027, 3, 30)), ("30.03.2027", date(2027, 3, 30)), ("3/30/2027", date(2027, 3, 30)),
-    ("03/04/2027", date(2027, 4, 3)),  # day first
-    ("next Friday", date(2026, 11, 27)), ("friday", date(2026, 11, 27)),
-    ("in 3 weeks", date(2026, 12, 16)), ("in two weeks", date(2026, 12, 9)), ("in 2 months", date(2027, 1, 25)),
-    ("in a year", date(2027, 11, 25)),
-    ("today", date(2026, 11, 25)), ("tomorrow", date(2026, 11, 26)),
-    ("March", date(2027, 3, 31)), ("by March", date(2027, 3, 31)), ("March 2027", date(2027, 3, 31)),
-    ("end of March", date(2027, 3, 31)), ("the end of February", date(2027, 2, 28)),
-    ("by end of March", date(2027, 3, 31)), ("end of next month", date(2026, 12, 31)),
-    ("end of the month", date(2026, 11, 30)), ("next month", date(2026, 12, 31)),
-    ("2027", date(2027, 12, 31)), ("end of the year", date(2026, 12, 31)),
-    ("25 November", date(2026, 11, 25)), ("November", date(2026, 11, 30)),  # today / this month, not next year
-    ("24 November", date(2027, 11, 24)), ("30 November", date(2026, 11, 30)),
-    ("٣٠/٣/٢٠٢٧", date(2027, 3, 30)),  # Arabic-Indic digits
-    ("  30\u00a0March\t2027\n", date(2027, 3, 30)),  # a no-break space, a tab
-])
+@pytest.mark.parametrize(
+    "typed, due",
+    [
+        ("30 March", date(2027, 3, 30)),
+        ("30 March 2027", date(2027, 3, 30)),
+        ("30/03/2027", date(2027, 3, 30)),
+        ("2027-03-30", date(2027, 3, 30)),
+        ("30.03.2027", date(2027, 3, 30)),
+        ("3/30/2027", date(2027, 3, 30)),
+        ("03/04/2027", date(2027, 4, 3)),  # day first
+        ("next Friday", date(2026, 11, 27)),
+        ("friday", date(2026, 11, 27)),
+        ("in 3 weeks", date(2026, 12, 16)),
+        ("in two weeks", date(2026, 12, 9)),
+        ("in 2 months", date(2027, 1, 25)),
+        ("in a year", date(2027, 11, 25)),
+        ("today", date(2026, 11, 25)),
+        ("tomorrow", date(2026, 11, 26)),
+        ("March", date(2027, 3, 31)),
+        ("by March", date(2027, 3, 31)),
+        ("March 2027", date(2027, 3, 31)),
+        ("end of March", date(2027, 3, 31)),
+        ("the end of February", date(2027, 2, 28)),
+        ("by end of March", date(2027, 3, 31)),
+        ("end of next month", date(2026, 12, 31)),
+        ("end of the month", date(2026, 11, 30)),
+        ("next month", date(2026, 12, 31)),
+        ("2027", date(2027, 12, 31)),
+        ("end of the year", date(2026, 12, 31)),
+        ("25 November", date(2026, 11, 25)),
+        ("November", date(2026, 11, 30)),  # today / this month, not next year
+        ("24 November", date(2027, 11, 24)),
+        ("30 November", date(2026, 11, 30)),
+        ("٣٠/٣/٢٠٢٧", date(2027, 3, 30)),  # Arabic-Indic digits
+        ("  30\u00a0March\t2027\n", date(2027, 3, 30)),  # a no-break space, a tab
+    ],
+)
 def test_due_dates_in_utc(typed, due):
     assert parse_due_date(typed, UTC, NOW) == due
 
@@ -47,23 +66,45 @@ def test_today_is_the_groups_today():
     assert parse_due_date("25 November 2026", LOS_ANGELES, NOW) == date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("typed, when", [
-    ("yesterday", "24 November 2026"), ("30 March 2026", "30 March 2026"), ("1 January 2000", "1 January 2000"),
-])
+@pytest.mark.parametrize(
+    "typed, when",
+    [
+        ("yesterday", "24 November 2026"),
+        ("30 March 2026", "30 March 2026"),
+        ("1 January 2000", "1 January 2000"),
+    ],
+)
 def test_a_past_due_date_is_refused(typed, when):
     with pytest.raises(UserError, match=f"^{when} is in the past"):
         parse_due_date(typed, UTC, NOW)
 
 
-@pytest.mark.parametrize("typed", [
-    "", "   ", "a", "Kenya", "hello world", "end of next week", "30 mars 2027", "غدا",
-    "1700000000", "20270330", "30 Mar\x00ch 2027", "\x1b[2J", "x" * 10_000, "30 March " * 2_000,
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "   ",
+        "a",
+        "Kenya",
+        "hello world",
+        "end of next week",
+        "30 mars 2027",
+        "غدا",
+        "1700000000",
+        "20270330",
+        "30 Mar\x00ch 2027",
+        "\x1b[2J",
+        "x" * 10_000,
+        "30 March " * 2_000,
+    ],
+)
 def test_what_is_not_a_date_is_refused(typed):
     with pytest.raises(UserError) as caught:
         parse_due_date(typed, UTC, NOW)
     problem = caught.value.problem
-    assert problem.startswith("I couldn't read “") and problem.endswith("” as a date. Try e.g. 30 March 2027 or in 6 weeks.")
+    assert problem.startswith("I couldn't read “") and problem.endswith(
+        "” as a date. Try e.g. 30 March 2027 or in 6 weeks."
+    )
     assert len(problem) < 160 and "\x00" not in problem and "\x1b" not in problem
 
 
@@ -73,15 +114,18 @@ def test_numeric_days_that_do_not_exist_are_named(typed):
         parse_due_date(typed, UTC, NOW)
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("12/25", date(2026, 12, 25)),  # month first only when day first is impossible
-    ("3/30", date(2027, 3, 30)),
-    ("30/03", date(2027, 3, 30)),
-    ("25/11", date(2026, 11, 25)),  # today
-    ("24/11", date(2027, 11, 24)),  # the next one to come
-    ("1/2/27", date(2027, 2, 1)),
-    ("01.02.2027", date(2027, 2, 1)),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("12/25", date(2026, 12, 25)),  # month first only when day first is impossible
+        ("3/30", date(2027, 3, 30)),
+        ("30/03", date(2027, 3, 30)),
+        ("25/11", date(2026, 11, 25)),  # today
+        ("24/11", date(2027, 11, 24)),  # the next one to come
+        ("1/2/27", date(2027, 2, 1)),
+        ("01.02.2027", date(2027, 2, 1)),
+    ],
+)
 def test_numeric_dates_without_a_year_are_the_next_such_day(typed, expected):
     assert parse_due_date(typed, UTC, NOW) == expected
 
@@ -96,30 +140,43 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("tz, typed, moment", [
-    (UTC, "30 March 2027 14:00", utc(2027, 3, 30, 14)),
-    (AUCKLAND, "30 March 2027 14:00", utc(2027, 3, 30, 1)),  # NZDT, +13
-    (AUCKLAND, "30 July 2027 09:30", utc(2027, 7, 29, 21, 30)),  # NZST, +12
-    (LOS_ANGELES, "30 July 2027 09:30", utc(2027, 7, 30, 16, 30)),  # PDT, -7
-    (LOS_ANGELES, "tomorrow 9am", utc(2026, 11, 26, 17)),  # PST, -8
-    (LOS_ANGELES, "30 March 2027 14:00 UTC", utc(2027, 3, 30, 14)),
-    (LOS_ANGELES, "30 March 2027 3pm EAT", utc(2027, 3, 30, 12)),
-    (UTC, "30 March 2027 14:00 +03:00", utc(2027, 3, 30, 11)),
-    (UTC, "in 2 hours", utc(2026, 11, 25, 14)), (AUCKLAND, "in 2 hours", utc(2026, 11, 25, 14)),
-    (UTC, "14:00", utc(2026, 11, 25, 14)), (UTC, "10:00", utc(2026, 11, 26, 10)),  # the next one
-    (UTC, "next Friday 10:00", utc(2026, 11, 27, 10)), (UTC, "in 12 months", utc(2027, 11, 25, 12)),
-    (AUCKLAND, "30 March 2027", utc(2027, 3, 29, 11)),  # midnight there
-])
+@pytest.mark.parametrize(
+    "tz, typed, moment",
+    [
+        (UTC, "30 March 2027 14:00", utc(2027, 3, 30, 14)),
+        (AUCKLAND, "30 March 2027 14:00", utc(2027, 3, 30, 1)),  # NZDT, +13
+        (AUCKLAND, "30 July 2027 09:30", utc(2027, 7, 29, 21, 30)),  # NZST, +12
+        (LOS_ANGELES, "30 July 2027 09:30", utc(2027, 7, 30, 16, 30)),  # PDT, -7
+        (LOS_ANGELES, "tomorrow 9am", utc(2026, 11, 26, 17)),  # PST, -8
+        (LOS_ANGELES, "30 March 2027 14:00 UTC", utc(2027, 3, 30, 14)),
+        (LOS_ANGELES, "30 March 2027 3pm EAT", utc(2027, 3, 30, 12)),
+        (UTC, "30 March 2027 14:00 +03:00", utc(2027, 3, 30, 11)),
+        (UTC, "in 2 hours", utc(2026, 11, 25, 14)),
+        (AUCKLAND, "in 2 hours", utc(2026, 11, 25, 14)),
+        (UTC, "14:00", utc(2026, 11, 25, 14)),
+        (UTC, "10:00", utc(2026, 11, 26, 10)),  # the next one
+        (UTC, "next Friday 10:00", utc(2026, 11, 27, 10)),
+        (UTC, "in 12 months", utc(2027, 11, 25, 12)),
+        (AUCKLAND, "30 March 2027", utc(2027, 3, 29, 11)),  # midnight there
+    ],
+)
 def test_moments_are_read_in_the_groups_zone_and_given_in_utc(tz, typed, moment):
     got = parse_moment(typed, tz, NOW)
     assert got == moment and got.tzinfo == timezone.utc
 
 
-@pytest.mark.parametrize("typed, problem", [
-    ("March 2027", "names a month or a year; which day?"), ("2027", "names a month or a year; which day?"),
-    ("hello", "as a date and time"), ("", "as a date and time"), ("\x00", "as a date and time"),
-    ("y" * 10_000, "as a date and time"), ("الساعة الثالثة", "as a date and time"),
-])
+@pytest.mark.parametrize(
+    "typed, problem",
+    [
+        ("March 2027", "names a month or a year; which day?"),
+        ("2027", "names a month or a year; which day?"),
+        ("hello", "as a date and time"),
+        ("", "as a date and time"),
+        ("\x00", "as a date and time"),
+        ("y" * 10_000, "as a date and time"),
+        ("الساعة الثالثة", "as a date and time"),
+    ],
+)
 def test_what_is_not_a_moment_is_refused(typed, problem):
     with pytest.raises(UserError, match=problem):
         parse_moment(typed, UTC, NOW)
@@ -127,4 +184,3 @@ def test_what_is_not_a_moment_is_refused(typed, problem):
 
 def test_a_naive_now_is_taken_as_utc():
     assert parse_due_date("today", AUCKLAND, NOW.replace(tzinfo=None)) == date(2026, 11, 26)
-

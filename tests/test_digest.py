@@ -78,18 +78,24 @@ def test_the_home_shows_a_members_part_within_block_kit_limits(bot, standin):
     log_request(driver, user_id=MEMBER)
     driver.event({"type": "app_home_opened", "user": MEMBER, "tab": "home", "channel": "D0MEMBER"})
     one = standin.wait_for(lambda: standin.calls_to("views.publish"), what="the Home")[-1].args
-    assert one["user_id"] == MEMBER and "TA-1" in json.dumps(one["view"]) and "For coordinators" not in json.dumps(one["view"])
+    assert (
+        one["user_id"] == MEMBER
+        and "TA-1" in json.dumps(one["view"])
+        and "For coordinators" not in json.dumps(one["view"])
+    )
 
     with sqlite3.connect(process.cwd / "iwg.sqlite3") as db:  # 10,000 more, straight into the file
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         db.executemany(
             "INSERT INTO ta_requests (country, need, strategies, requester, status, created_at, updated_at)"
             " VALUES ('KE', ?, 'safe', ?, 'new', ?, ?)",
-            [(f"need {n} <!channel> " + "x" * 300, MEMBER, now, now) for n in range(10_000)])
+            [(f"need {n} <!channel> " + "x" * 300, MEMBER, now, now) for n in range(10_000)],
+        )
     for user in (MEMBER, COORDINATOR):
         driver.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D0X"})
-    views = standin.wait_for(lambda: len(standin.calls_to("views.publish")) == 3 and standin.calls_to("views.publish"),
-                             what="the Homes")
+    views = standin.wait_for(
+        lambda: len(standin.calls_to("views.publish")) == 3 and standin.calls_to("views.publish"), what="the Homes"
+    )
     latest = {call.args["user_id"]: call.args["view"] for call in views[1:]}  # the two may come in either order
     member_view, coordinator_view = json.dumps(latest[MEMBER]), json.dumps(latest[COORDINATOR])
     assert "and 9991 more" in member_view and "<!channel>" not in member_view

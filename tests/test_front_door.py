@@ -20,51 +20,85 @@ from tests.test_ta import rows
 def domain_state(bot) -> dict:
     """Every row of every table but the front door's own record of what it has seen."""
     with sqlite3.connect(bot.cwd / "iwg.sqlite3") as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                           " AND name NOT IN ('seen_requests', 'sqlite_sequence')")]
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT IN ('seen_requests', 'sqlite_sequence')"
+            )
+        ]
         return {t: sorted(map(repr, db.execute(f"SELECT * FROM [{t}]"))) for t in tables}
 
 
 NOT_UTF8 = b"command=%2Fta&text=\xff\xfe"
 
 
-@pytest.mark.parametrize("raw, content_type", [
-    (NOT_UTF8, "application/x-www-form-urlencoded"),
-    (b"{not json", "application/json"),
-    (b"[1,2,3]", "application/json"),
-    (b"payload=not-json", "application/x-www-form-urlencoded"),
-    (b"command=%2Fiwg&text=help&user_id=U0X", "application/json"),
-])
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [
+        (NOT_UTF8, "application/x-www-form-urlencoded"),
+        (b"{not json", "application/json"),
+        (b"[1,2,3]", "application/json"),
+        (b"payload=not-json", "application/x-www-form-urlencoded"),
+        (b"command=%2Fiwg&text=help&user_id=U0X", "application/json"),
+    ],
+)
 def test_unsigned_odd_bodies_are_401_before_anything_parses_them(bot, raw, content_type):
     driver, process = bot
     assert driver.post_raw(raw, signed=False, content_type=content_type).status == 401
     assert "Traceback" not in process.logs()
 
 
-@pytest.mark.parametrize("raw, content_type", [
-    (NOT_UTF8, "application/x-www-form-urlencoded"),
-    (b"{not json", "application/json"),
-    (b"[1,2,3]", "application/json"),
-    (b"payload=not-json", "application/x-www-form-urlencoded"),
-    (b"payload=%5B%5D", "application/x-www-form-urlencoded"),
-    (b"payload=null", "application/x-www-form-urlencoded"),
-    (b"payload=12345", "application/x-www-form-urlencoded"),
-    (b"command=%2Fiwg&text=help&user_id=U0X", "application/json"),
-    (b"payload=" + json.dumps({"type": "block_actions", "user": {"id": "U0X"}, "actions": []}).encode(),
-     "application/x-www-form-urlencoded"),
-    (b"payload=" + json.dumps({"type": "view_submission", "user": {"id": "U0X"}, "view": []}).encode(),
-     "application/x-www-form-urlencoded"),
-    (b'{"type": "event_callback", "event": "app_home_opened"}', "application/json"),
-    (b"text=help", "application/x-www-form-urlencoded"),
-    # fields of a type Bolt trips over while it reads who and where (found by review)
-    (b"command=%2Fiwg&text=help&user_id=U0X", "application/json; charset=utf-8"),
-    (b"payload=" + json.dumps({"type": "block_actions", "user": {"id": "U0X"}, "channel": 5,
-                               "actions": [{"action_id": "a"}]}).encode(), "application/x-www-form-urlencoded"),
-    (json.dumps({"type": "event_callback", "event_id": "Ev1", "authorizations": "abc",
-                 "event": {"type": "app_home_opened"}}).encode(), "application/json"),
-    (b"payload=" + json.dumps({"type": "view_submission", "user": {"id": "U0X"},
-                               "view": {"type": "modal", "state": {}}}).encode(), "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [
+        (NOT_UTF8, "application/x-www-form-urlencoded"),
+        (b"{not json", "application/json"),
+        (b"[1,2,3]", "application/json"),
+        (b"payload=not-json", "application/x-www-form-urlencoded"),
+        (b"payload=%5B%5D", "application/x-www-form-urlencoded"),
+        (b"payload=null", "application/x-www-form-urlencoded"),
+        (b"payload=12345", "application/x-www-form-urlencoded"),
+        (b"command=%2Fiwg&text=help&user_id=U0X", "application/json"),
+        (
+            b"payload=" + json.dumps({"type": "block_actions", "user": {"id": "U0X"}, "actions": []}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            b"payload=" + json.dumps({"type": "view_submission", "user": {"id": "U0X"}, "view": []}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        (b'{"type": "event_callback", "event": "app_home_opened"}', "application/json"),
+        (b"text=help", "application/x-www-form-urlencoded"),
+        # fields of a type Bolt trips over while it reads who and where (found by review)
+        (b"command=%2Fiwg&text=help&user_id=U0X", "application/json; charset=utf-8"),
+        (
+            b"payload="
+            + json.dumps(
+                {"type": "block_actions", "user": {"id": "U0X"}, "channel": 5, "actions": [{"action_id": "a"}]}
+            ).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "event_callback",
+                    "event_id": "Ev1",
+                    "authorizations": "abc",
+                    "event": {"type": "app_home_opened"},
+                }
+            ).encode(),
+            "application/json",
+        ),
+        (
+            b"payload="
+            + json.dumps(
+                {"type": "view_submission", "user": {"id": "U0X"}, "view": {"type": "modal", "state": {}}}
+            ).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+    ],
+)
 def test_signed_bodies_that_do_not_parse_are_400_and_change_nothing(bot, raw, content_type):
     driver, process = bot
     before = domain_state(process)
@@ -75,16 +109,27 @@ def test_signed_bodies_that_do_not_parse_are_400_and_change_nothing(bot, raw, co
     assert "Traceback" not in logs and "refused a request (400)" in logs
 
 
-@pytest.mark.parametrize("timestamp, signature", [
-    ("abc", None), ("", None), (f"{time.time():.3f}", None), ("9" * 5000, None),
-    (None, "v0=\xe9" + "0" * 63), (None, ""), (None, "v1=" + "0" * 64), (None, "v0=" + "0" * 64),
-])
+@pytest.mark.parametrize(
+    "timestamp, signature",
+    [
+        ("abc", None),
+        ("", None),
+        (f"{time.time():.3f}", None),
+        ("9" * 5000, None),
+        (None, "v0=\xe9" + "0" * 63),
+        (None, ""),
+        (None, "v1=" + "0" * 64),
+        (None, "v0=" + "0" * 64),
+    ],
+)
 def test_bad_signature_headers_are_401(bot, timestamp, signature):
     driver, process = bot
     body = driver.command_body("/iwg", "coordinators add <@U0EVE|eve>", user_id=COORDINATOR)
     ts = str(int(time.time())) if timestamp is None else timestamp
-    headers = {"X-Slack-Request-Timestamp": ts,
-               "X-Slack-Signature": signature if signature is not None else sign(driver.secret, ts, body)}
+    headers = {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature if signature is not None else sign(driver.secret, ts, body),
+    }
     answer = driver.post_raw(body.encode(), headers, signed=False)
     assert answer.status == 401, answer
     assert rows(process, "SELECT count(*) FROM coordinators WHERE user_id = 'U0EVE'") == [(0,)]
@@ -115,13 +160,32 @@ def test_a_replayed_request_or_vote_is_acted_on_once(bot, standin):
 
     assert driver.command("/poll", '"Venue?" "Nairobi" "Lima"', channel_id="C0IWG").body == ""
     poll = standin.wait_for(lambda: rows(process, "SELECT id, channel, ts FROM polls WHERE ts IS NOT NULL"))[0]
-    click = urlencode({"payload": json.dumps({
-        "type": "block_actions", "user": {"id": "U0VOTER"}, "team": {"id": "T0LOCAL"}, "api_app_id": "A0IWG",
-        "trigger_id": "1.2", "response_url": driver.response_url,
-        "container": {"type": "message", "channel_id": poll[1], "message_ts": poll[2]},
-        "channel": {"id": poll[1]}, "message": {"ts": poll[2], "text": ""},
-        "actions": [{"type": "button", "action_id": "poll_vote:0", "block_id": "b", "value": f"{poll[0]}:0",
-                     "action_ts": "1.3"}]})})
+    click = urlencode(
+        {
+            "payload": json.dumps(
+                {
+                    "type": "block_actions",
+                    "user": {"id": "U0VOTER"},
+                    "team": {"id": "T0LOCAL"},
+                    "api_app_id": "A0IWG",
+                    "trigger_id": "1.2",
+                    "response_url": driver.response_url,
+                    "container": {"type": "message", "channel_id": poll[1], "message_ts": poll[2]},
+                    "channel": {"id": poll[1]},
+                    "message": {"ts": poll[2], "text": ""},
+                    "actions": [
+                        {
+                            "type": "button",
+                            "action_id": "poll_vote:0",
+                            "block_id": "b",
+                            "value": f"{poll[0]}:0",
+                            "action_ts": "1.3",
+                        }
+                    ],
+                }
+            )
+        }
+    )
     signature = sign(driver.secret, now, click)
     for _ in range(2):
         assert driver.post(click, timestamp=int(now), signature=signature).status == 200
@@ -130,14 +194,25 @@ def test_a_replayed_request_or_vote_is_acted_on_once(bot, standin):
 
 def test_slack_retries_of_an_event_are_answered_once(bot, standin):
     driver, _ = bot
-    body = json.dumps({"token": "legacy", "team_id": "T0LOCAL", "api_app_id": "A0IWG", "type": "event_callback",
-                       "event_id": "Ev0RETRY", "event_time": int(time.time()),
-                       "event": {"type": "app_home_opened", "user": "U0MEMBER", "tab": "home"}})
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T0LOCAL",
+            "api_app_id": "A0IWG",
+            "type": "event_callback",
+            "event_id": "Ev0RETRY",
+            "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": "U0MEMBER", "tab": "home"},
+        }
+    )
     assert driver.post(body, content_type="application/json").status == 200
     standin.wait_for(lambda: standin.calls_to("views.publish"), what="the Home")
     time.sleep(1.01)  # Slack re-sends it later, signed anew
-    retry = driver.post_raw(body.encode(), {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
-                            content_type="application/json")
+    retry = driver.post_raw(
+        body.encode(),
+        {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+        content_type="application/json",
+    )
     assert (retry.status, retry.body) == (200, "")
     time.sleep(0.3)
     assert len(standin.calls_to("views.publish")) == 1
@@ -162,8 +237,10 @@ def test_stalled_connections_do_not_keep_acks_out(bot):
     try:
         for _ in range(150):  # more than waitress's default of 100 connections
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-            sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                         b"Content-Length: 900000\r\n\r\ncommand=")
+            sock.sendall(
+                b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 900000\r\n\r\ncommand="
+            )
             stalled.append(sock)
         started = time.monotonic()
         answer = driver.command("/iwg", "help")
@@ -235,7 +312,7 @@ class FailingApp:
 
 
 def test_a_request_that_failed_is_forgotten_so_slacks_retry_is_acted_on(tmp_dir):
-    from bot.front_door import FrontDoor
+    from bot.run.front_door import FrontDoor
     from storage import Storage
     from storage.seen_requests import SeenRequestRepository
 
@@ -247,8 +324,12 @@ def test_a_request_that_failed_is_forgotten_so_slacks_retry_is_acted_on(tmp_dir)
 
     def send(retry: str | None = None) -> int:
         ts = str(int(time.time()))
-        headers = {"x-slack-request-timestamp": ts, "x-slack-signature": sign("secret", ts, body.decode()),
-                   "content-type": "application/json", **({"x-slack-retry-num": retry} if retry else {})}
+        headers = {
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": sign("secret", ts, body.decode()),
+            "content-type": "application/json",
+            **({"x-slack-retry-num": retry} if retry else {}),
+        }
         return door.handle(body, headers)[0]
 
     assert send() == 500

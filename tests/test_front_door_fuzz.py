@@ -16,31 +16,88 @@ from tests.test_front_door import domain_state
 from tests.test_polls import post_poll
 from tests.test_ta import log_request
 
-FUZZ = settings(max_examples=300, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-ANYTHING = st.recursive(st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False)
-                        | st.text(max_size=20),
-                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-                        max_leaves=8)
+ANYTHING = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
 USERS = st.sampled_from([COORDINATOR, "U0MEMBER", "U0ASKER", ""]) | st.text(max_size=12)
-ACTION_IDS = st.sampled_from(["poll_vote:0", "poll_vote:7", "poll_close", "ta_assign", "ta_decline", "ta_list_page",
-                              "ta_history_page", "home_new_request", "home_propose_item", "nobody's"])
-VALUES = st.sampled_from(["1", "1:0", "1:9", "2:1", "99999:0", "TA-1", "x", '{"q": "all", "p": 1}',
-                          '{"q": "' + "x" * 3000 + '", "p": 1}', '{"id": 1, "before": 9}', "[]", ""]) \
-    | st.text(max_size=30) | ANYTHING
+ACTION_IDS = st.sampled_from(
+    [
+        "poll_vote:0",
+        "poll_vote:7",
+        "poll_close",
+        "ta_assign",
+        "ta_decline",
+        "ta_list_page",
+        "ta_history_page",
+        "home_new_request",
+        "home_propose_item",
+        "nobody's",
+    ]
+)
+VALUES = (
+    st.sampled_from(
+        [
+            "1",
+            "1:0",
+            "1:9",
+            "2:1",
+            "99999:0",
+            "TA-1",
+            "x",
+            '{"q": "all", "p": 1}',
+            '{"q": "' + "x" * 3000 + '", "p": 1}',
+            '{"id": 1, "before": 9}',
+            "[]",
+            "",
+        ]
+    )
+    | st.text(max_size=30)
+    | ANYTHING
+)
 CALLBACKS = st.sampled_from(["ta_request_form", "ta_assign_form", "agenda_form", "nobody's"])
-FIELD = st.fixed_dictionaries({}, optional={
-    "type": st.text(max_size=10), "value": ANYTHING, "selected_option": ANYTHING | st.fixed_dictionaries({"value": VALUES}),
-    "selected_options": ANYTHING, "selected_date": st.sampled_from(["2031-02-30", "2099-01-01", "tomorrow"]) | ANYTHING,
-    "selected_user": USERS | ANYTHING})
+FIELD = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": st.text(max_size=10),
+        "value": ANYTHING,
+        "selected_option": ANYTHING | st.fixed_dictionaries({"value": VALUES}),
+        "selected_options": ANYTHING,
+        "selected_date": st.sampled_from(["2031-02-30", "2099-01-01", "tomorrow"]) | ANYTHING,
+        "selected_user": USERS | ANYTHING,
+    },
+)
 BLOCKS = st.sampled_from(["country", "need", "strategies", "kind", "due", "organisation", "lead", "item", "minutes"])
 
 
 # top-level fields Bolt reads to know who and where, whatever the kind
-AROUND = st.fixed_dictionaries({}, optional={name: ANYTHING for name in (
-    "channel", "team", "enterprise", "authorizations", "response_urls", "is_enterprise_install", "user_id",
-    "channel_id", "team_id", "api_app_id", "token")})
+AROUND = st.fixed_dictionaries(
+    {},
+    optional={
+        name: ANYTHING
+        for name in (
+            "channel",
+            "team",
+            "enterprise",
+            "authorizations",
+            "response_urls",
+            "is_enterprise_install",
+            "user_id",
+            "channel_id",
+            "team_id",
+            "api_app_id",
+            "token",
+        )
+    },
+)
 
 
 @st.composite
@@ -55,18 +112,34 @@ def one_payload(draw, response_url: str):
     user = {"id": draw(USERS)}
     if kind == "block_actions":
         action = {"action_id": draw(ACTION_IDS), "value": draw(VALUES), "type": "button"}
-        return {"type": kind, "user": user, "actions": [action], "trigger_id": draw(st.text(max_size=10)),
-                "container": draw(st.fixed_dictionaries({"channel_id": USERS | ANYTHING, "message_ts": VALUES}) | ANYTHING),
-                "response_url": response_url}
+        return {
+            "type": kind,
+            "user": user,
+            "actions": [action],
+            "trigger_id": draw(st.text(max_size=10)),
+            "container": draw(st.fixed_dictionaries({"channel_id": USERS | ANYTHING, "message_ts": VALUES}) | ANYTHING),
+            "response_url": response_url,
+        }
     if kind == "view_submission":
         values = draw(st.dictionaries(BLOCKS, st.fixed_dictionaries({"value": FIELD}), max_size=6))
-        view = {"type": "modal", "callback_id": draw(CALLBACKS), "id": "V0", "private_metadata": draw(VALUES),
-                "state": {"values": values}}
+        view = {
+            "type": "modal",
+            "callback_id": draw(CALLBACKS),
+            "id": "V0",
+            "private_metadata": draw(VALUES),
+            "state": {"values": values},
+        }
         return {"type": kind, "user": user, "view": draw(st.just(view) | ANYTHING)}
     if kind == "event_callback":
-        return {"type": kind, "event_id": draw(st.text(min_size=1, max_size=10)),
-                "event": {"type": draw(st.sampled_from(["app_home_opened", "message", "x"])), "user": draw(USERS),
-                          "tab": draw(st.sampled_from(["home", "messages"]) | ANYTHING)}}
+        return {
+            "type": kind,
+            "event_id": draw(st.text(min_size=1, max_size=10)),
+            "event": {
+                "type": draw(st.sampled_from(["app_home_opened", "message", "x"])),
+                "user": draw(USERS),
+                "tab": draw(st.sampled_from(["home", "messages"]) | ANYTHING),
+            },
+        }
     return draw(ANYTHING)
 
 
@@ -78,15 +151,22 @@ def bodies(draw, response_url: str = "http://127.0.0.1:9/response/none") -> tupl
         payload = json.dumps(draw(payloads(response_url)))
         return urlencode({"payload": payload}).encode(), "application/x-www-form-urlencoded"
     if shape == "json":
-        return (json.dumps(draw(payloads(response_url))).encode(),
-                draw(st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""])))
+        return (
+            json.dumps(draw(payloads(response_url))).encode(),
+            draw(st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""])),
+        )
     if shape == "command":
-        fields = {"command": draw(st.sampled_from(["/ta", "/poll", "/iwg", "/x"]) | st.text(max_size=6)),
-                  "text": draw(st.text(max_size=40)), "user_id": draw(USERS), "response_url": response_url}
+        fields = {
+            "command": draw(st.sampled_from(["/ta", "/poll", "/iwg", "/x"]) | st.text(max_size=6)),
+            "text": draw(st.text(max_size=40)),
+            "user_id": draw(USERS),
+            "response_url": response_url,
+        }
         sent = draw(st.sets(st.sampled_from(sorted(fields)), min_size=1))
         return urlencode({name: fields[name] for name in sent}).encode(), "application/x-www-form-urlencoded"
-    return draw(st.binary(max_size=200)), draw(st.sampled_from(["application/x-www-form-urlencoded",
-                                                               "application/json", ""]))
+    return draw(st.binary(max_size=200)), draw(
+        st.sampled_from(["application/x-www-form-urlencoded", "application/json", ""])
+    )
 
 
 FORGERIES = st.sampled_from(["unsigned", "wrong secret", "stale", "future", "altered"])
@@ -114,11 +194,13 @@ def test_unsigned_and_forged_bodies_are_401_and_change_nothing(bot, standin):
             finally:
                 driver.secret = secret
         elif forgery in ("stale", "future"):
-            answer = driver.post_raw(raw, content_type=content_type,
-                                     timestamp=str(now - 400 if forgery == "stale" else now + 400))
+            answer = driver.post_raw(
+                raw, content_type=content_type, timestamp=str(now - 400 if forgery == "stale" else now + 400)
+            )
         else:  # signed, then changed on the way
-            answer = driver.post_raw(raw, content_type=content_type, timestamp=str(now),
-                                     headers={"X-Slack-Signature": "v0=" + "ab" * 32})
+            answer = driver.post_raw(
+                raw, content_type=content_type, timestamp=str(now), headers={"X-Slack-Signature": "v0=" + "ab" * 32}
+            )
         assert answer.status == 401, (forgery, raw[:300], content_type, answer)
         statuses.append(answer.status)
 

@@ -25,11 +25,13 @@ def request_form(driver, standin) -> dict:
 
 def form_values(**fields) -> dict:
     """A state.values with good fields, and those given replaced as they are."""
-    values = {"country": {"value": {"type": "plain_text_input", "value": "Kenya"}},
-              "need": {"value": {"type": "plain_text_input", "value": "Training for social workers"}},
-              "strategies": {"value": {"type": "multi_static_select", "selected_options": [{"value": "safe"}]}},
-              "kind": {"value": {"type": "static_select", "selected_option": {"value": "training"}}},
-              "due": {"value": {"type": "datepicker", "selected_date": None}}}
+    values = {
+        "country": {"value": {"type": "plain_text_input", "value": "Kenya"}},
+        "need": {"value": {"type": "plain_text_input", "value": "Training for social workers"}},
+        "strategies": {"value": {"type": "multi_static_select", "selected_options": [{"value": "safe"}]}},
+        "kind": {"value": {"type": "static_select", "selected_option": {"value": "training"}}},
+        "due": {"value": {"type": "datepicker", "selected_date": None}},
+    }
     values.update(fields)
     return values
 
@@ -43,17 +45,20 @@ def assert_field_errors(answer, fields: set[str]) -> dict:
     return reply["errors"]
 
 
-@pytest.mark.parametrize("fields, wrong", [
-    ({"due": {"value": {"type": "datepicker", "selected_date": "tomorrow"}}}, {"due"}),
-    ({"due": {"value": {"type": "datepicker", "selected_date": f"{NEXT_YEAR}-02-30"}}}, {"due"}),
-    ({"due": {"value": {"type": "datepicker", "selected_date": f"'{MARKER}'"}}}, {"due"}),
-    ({"need": {"value": {"type": "plain_text_input", "value": 123}}}, {"need"}),
-    ({"country": {"value": {"type": "plain_text_input", "value": ["Kenya"]}}}, {"country"}),
-    ({"strategies": {"value": {"type": "multi_static_select", "selected_options": "safe"}}}, {"strategies"}),
-    ({"kind": {"value": {"type": "static_select", "selected_option": "abc"}}}, {"kind"}),
-    ({"kind": {"value": {"type": "static_select", "selected_option": {"value": "bribes"}}}}, {"kind"}),
-    ({"country": {}, "need": {"value": {}}}, {"country", "need"}),
-])
+@pytest.mark.parametrize(
+    "fields, wrong",
+    [
+        ({"due": {"value": {"type": "datepicker", "selected_date": "tomorrow"}}}, {"due"}),
+        ({"due": {"value": {"type": "datepicker", "selected_date": f"{NEXT_YEAR}-02-30"}}}, {"due"}),
+        ({"due": {"value": {"type": "datepicker", "selected_date": f"'{MARKER}'"}}}, {"due"}),
+        ({"need": {"value": {"type": "plain_text_input", "value": 123}}}, {"need"}),
+        ({"country": {"value": {"type": "plain_text_input", "value": ["Kenya"]}}}, {"country"}),
+        ({"strategies": {"value": {"type": "multi_static_select", "selected_options": "safe"}}}, {"strategies"}),
+        ({"kind": {"value": {"type": "static_select", "selected_option": "abc"}}}, {"kind"}),
+        ({"kind": {"value": {"type": "static_select", "selected_option": {"value": "bribes"}}}}, {"kind"}),
+        ({"country": {}, "need": {"value": {}}}, {"country", "need"}),
+    ],
+)
 def test_the_request_form_answers_odd_values_by_field(bot, standin, fields, wrong):
     driver, process = bot
     form = request_form(driver, standin)
@@ -69,23 +74,28 @@ def assign_form(driver, standin) -> dict:
     return standin.wait_for(lambda: standin.calls_to("views.open"), what="the assign form")[-1].args["view"]
 
 
-@pytest.mark.parametrize("organisation, lead, metadata, wrong", [
-    ({"value": "abc"}, None, None, {"organisation"}),
-    (None, None, None, {"organisation"}),
-    ("not an option", None, None, {"organisation"}),
-    ({"value": "99999"}, None, None, {"organisation"}),
-    ({"value": "1"}, "<!channel>", None, {"lead"}),
-    ({"value": "1"}, None, "TA-1; DROP TABLE", {"organisation"}),
-    ({"value": "1"}, None, "", {"organisation"}),
-    ({"value": "1"}, None, "424242", {"organisation"}),
-])
+@pytest.mark.parametrize(
+    "organisation, lead, metadata, wrong",
+    [
+        ({"value": "abc"}, None, None, {"organisation"}),
+        (None, None, None, {"organisation"}),
+        ("not an option", None, None, {"organisation"}),
+        ({"value": "99999"}, None, None, {"organisation"}),
+        ({"value": "1"}, "<!channel>", None, {"lead"}),
+        ({"value": "1"}, None, "TA-1; DROP TABLE", {"organisation"}),
+        ({"value": "1"}, None, "", {"organisation"}),
+        ({"value": "1"}, None, "424242", {"organisation"}),
+    ],
+)
 def test_the_assign_form_answers_odd_values_by_field(bot, standin, organisation, lead, metadata, wrong):
     driver, process = bot
     form = assign_form(driver, standin)
     if metadata is not None:
         form = {**form, "private_metadata": metadata}
-    values = {"organisation": {"value": {"type": "static_select", "selected_option": organisation}},
-              "lead": {"value": {"type": "users_select", "selected_user": lead}}}
+    values = {
+        "organisation": {"value": {"type": "static_select", "selected_option": organisation}},
+        "lead": {"value": {"type": "users_select", "selected_user": lead}},
+    }
     assert_field_errors(driver.submit(form, values, COORDINATOR), wrong)
     assert rows(process, "SELECT status, organisation_id FROM ta_requests") == [("new", None)]
     assert "listener failed" not in process.logs()
@@ -99,21 +109,26 @@ def agenda_form(driver, standin) -> dict:
 
 
 def agenda_values(item, minutes=None) -> dict:
-    return {"item": {"value": {"type": "plain_text_input", "value": item}},
-            "minutes": {"value": {"type": "number_input", "value": minutes}}}
+    return {
+        "item": {"value": {"type": "plain_text_input", "value": item}},
+        "minutes": {"value": {"type": "number_input", "value": minutes}},
+    }
 
 
-@pytest.mark.parametrize("values, metadata, wrong", [
-    ({}, None, {"item"}),
-    (agenda_values(None), None, {"item"}),
-    (agenda_values("Budget", "abc"), None, {"minutes"}),
-    (agenda_values("Budget", "99999"), None, {"minutes"}),
-    (agenda_values("Budget", "0"), None, {"minutes"}),
-    (agenda_values("Budget", "1.5"), None, {"minutes"}),
-    (agenda_values("Budget", "15"), "x", {"item"}),
-    (agenda_values("Budget", "15"), "1", {"item"}),  # M-1: the 2024 Q1 meeting, long over
-    (agenda_values("Budget", "15"), "999", {"item"}),
-])
+@pytest.mark.parametrize(
+    "values, metadata, wrong",
+    [
+        ({}, None, {"item"}),
+        (agenda_values(None), None, {"item"}),
+        (agenda_values("Budget", "abc"), None, {"minutes"}),
+        (agenda_values("Budget", "99999"), None, {"minutes"}),
+        (agenda_values("Budget", "0"), None, {"minutes"}),
+        (agenda_values("Budget", "1.5"), None, {"minutes"}),
+        (agenda_values("Budget", "15"), "x", {"item"}),
+        (agenda_values("Budget", "15"), "1", {"item"}),  # M-1: the 2024 Q1 meeting, long over
+        (agenda_values("Budget", "15"), "999", {"item"}),
+    ],
+)
 def test_the_agenda_form_answers_odd_values_and_stores_nothing(bot, standin, values, metadata, wrong):
     driver, process = bot
     form = agenda_form(driver, standin)
@@ -132,10 +147,13 @@ def test_the_agenda_form_stores_its_minutes_as_minutes(bot, standin):
     assert rows(process, "SELECT text, minutes FROM agenda_items") == [("Budget (abc min)", 20)]
 
 
-@pytest.mark.parametrize("typed, problem", [
-    ("Budget (abc min)", "“abc” is not a number of minutes"),
-    ("Budget (9999 min)", "9999 minutes is not a time an item can take"),
-])
+@pytest.mark.parametrize(
+    "typed, problem",
+    [
+        ("Budget (abc min)", "“abc” is not a number of minutes"),
+        ("Budget (9999 min)", "9999 minutes is not a time an item can take"),
+    ],
+)
 def test_agenda_add_refuses_minutes_it_cannot_read(bot, typed, problem):
     driver, process = bot
     driver.command("/meetings", f"add Q1 meeting on 24 February {NEXT_YEAR + 1}", user_id=COORDINATOR)
@@ -155,8 +173,13 @@ def test_votes_that_cannot_be_counted_say_why(bot, standin):
     for value in ("99999:0", "1:8", "2:1"):  # no such poll; no option 9; another poll's vote in P-1's message
         driver.click("poll_vote:0", value, "U0ODD", channel_id=CHANNEL, message_ts=first["ts"])
     said = standin.wait_for(lambda: len(answers(standin)) == 3 and answers(standin), what="three answers")
-    assert sorted(said) == sorted(["There is no poll P-99999.", "P-1 has no option 9, so no vote was counted.",
-                                   "That button is not in the message of P-2, so I did nothing."])
+    assert sorted(said) == sorted(
+        [
+            "There is no poll P-99999.",
+            "P-1 has no option 9, so no vote was counted.",
+            "That button is not in the message of P-2, so I did nothing.",
+        ]
+    )
     assert rows(process, "SELECT count(*) FROM poll_votes") == [(0,)]
     click(driver, second, 1, "U0ODD")  # the same vote, from its own message, counts
     standin.wait_for(lambda: rows(process, "SELECT poll_id, option FROM poll_votes") == [(2, 1)], what="the vote")
@@ -172,16 +195,19 @@ def test_a_close_button_from_another_message_closes_nothing(bot, standin):
     assert rows(process, "SELECT count(*) FROM polls WHERE closed_at IS NOT NULL") == [(0,)]
 
 
-@pytest.mark.parametrize("action_id, value, expected", [
-    ("ta_history_page", json.dumps({"id": 99, "before": 5}), "There is no request TA-99."),
-    ("ta_history_page", "{not json", "That button is not one I made"),
-    ("ta_history_page", json.dumps({"id": "x"}), "That button is not one I made"),
-    ("ta_list_page", json.dumps({"q": "all", "p": "x"}), "That button is not one I made"),
-    ("ta_list_page", "[]", "That button is not one I made"),
-    ("ta_decline", "abc", "That button is not one I made"),
-    ("ta_assign", "TA-99", "There is no request TA-99."),
-    ("poll_close", "x", "That button is not one I made"),
-])
+@pytest.mark.parametrize(
+    "action_id, value, expected",
+    [
+        ("ta_history_page", json.dumps({"id": 99, "before": 5}), "There is no request TA-99."),
+        ("ta_history_page", "{not json", "That button is not one I made"),
+        ("ta_history_page", json.dumps({"id": "x"}), "That button is not one I made"),
+        ("ta_list_page", json.dumps({"q": "all", "p": "x"}), "That button is not one I made"),
+        ("ta_list_page", "[]", "That button is not one I made"),
+        ("ta_decline", "abc", "That button is not one I made"),
+        ("ta_assign", "TA-99", "There is no request TA-99."),
+        ("poll_close", "x", "That button is not one I made"),
+    ],
+)
 def test_tampered_buttons_get_an_answer_and_no_error_in_the_log(bot, standin, action_id, value, expected):
     driver, process = bot
     assert driver.click(action_id, value, COORDINATOR).status == 200

@@ -6,9 +6,9 @@ import sqlite3
 import time
 from urllib.parse import urlencode
 
+from tests.block_kit import message_problems
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET
 from tests.driver import sign
-from tests.slack_standin import message_problems
 
 
 def coordinators_in(bot) -> set[str]:
@@ -28,7 +28,15 @@ def test_help_lists_every_command_with_an_example(bot):
     driver, _ = bot
     message = valid_ephemeral(driver.command("/iwg", "help"))
     text = str(message["blocks"])
-    for command in ("/iwg coordinators", "/iwg orgs", "/ta new", "/ta assign", "/meetings add", "/agenda add", "/poll close"):
+    for command in (
+        "/iwg coordinators",
+        "/iwg orgs",
+        "/ta new",
+        "/ta assign",
+        "/meetings add",
+        "/agenda add",
+        "/poll close",
+    ):
         assert command in text
     assert text.count("e.g. `") >= 25
     assert valid_ephemeral(driver.command("/iwg", ""))["blocks"] == message["blocks"]
@@ -50,7 +58,9 @@ def test_bad_signatures_get_401_and_change_nothing(bot):
         "wrong secret": driver.post(body, secret="not-the-secret"),
         "stale": driver.post(body, timestamp=now - 6 * 60),
         "garbage signature": driver.post(body, signature="v0=deadbeef"),
-        "altered": driver.post(body.replace("U0EVE", "U0MAL"), signature=sign(SIGNING_SECRET, str(now), body), timestamp=now),
+        "altered": driver.post(
+            body.replace("U0EVE", "U0MAL"), signature=sign(SIGNING_SECRET, str(now), body), timestamp=now
+        ),
     }
     assert {name: answer.status for name, answer in refused.items()} == dict.fromkeys(refused, 401)
     assert coordinators_in(process) == {COORDINATOR}
@@ -121,7 +131,11 @@ def test_bad_input_gets_a_clear_ephemeral_answer(bot):
 def test_user_text_is_escaped_in_replies(bot):
     driver, _ = bot
     # Slack sends typed & < > as entities; a reply must never turn them back into markup
-    for typed in ("&lt;!channel&gt; &amp; &lt;https://evil.example|bank&gt;", "<!channel>", "<https://evil.example|bank>"):
+    for typed in (
+        "&lt;!channel&gt; &amp; &lt;https://evil.example|bank&gt;",
+        "<!channel>",
+        "<https://evil.example|bank>",
+    ):
         message = valid_ephemeral(driver.command("/iwg", typed))
         text = str(message)
         assert "<!channel>" not in text and "<https://evil" not in text, text
@@ -138,8 +152,13 @@ def test_every_family_answers_help(bot):
 
 def test_interactions_are_verified_too(bot):
     driver, _ = bot
-    payload = {"type": "block_actions", "user": {"id": "U0MEMBER"}, "team": {"id": "T0LOCAL"},
-               "actions": [{"action_id": "nothing", "type": "button"}], "api_app_id": "A0IWG"}
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0MEMBER"},
+        "team": {"id": "T0LOCAL"},
+        "actions": [{"action_id": "nothing", "type": "button"}],
+        "api_app_id": "A0IWG",
+    }
     assert driver.interaction(payload, signed=False).status == 401
     assert driver.post(urlencode({"payload": "{}"}), secret="wrong").status == 401
 
@@ -162,7 +181,12 @@ def test_commands_buttons_and_forms_nobody_handles_get_an_answer_not_an_error(bo
     assert "`/unknown` is not a command of mine; `/iwg help` lists them." in str(message)
     calls_before = len(standin.calls)
     assert driver.click("some_old_button", "1", user_id="U0MEMBER").status == 200
-    assert driver.submit({"type": "modal", "callback_id": "some_old_form", "private_metadata": ""}, {}, user_id="U0MEMBER").status == 200
+    assert (
+        driver.submit(
+            {"type": "modal", "callback_id": "some_old_form", "private_metadata": ""}, {}, user_id="U0MEMBER"
+        ).status
+        == 200
+    )
     assert len(standin.calls) == calls_before  # acknowledged; nothing posted, nothing changed
 
 
@@ -182,9 +206,15 @@ def test_a_start_while_slack_is_unreachable_waits_for_it_in_one_line_each_try(tm
     from tests.slack_standin import SlackStandIn
 
     api_port, port = free_port(), free_port()  # nothing listens on api_port yet: Slack is down
-    env = clean_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT=str(port),
-                    SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/", IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"),
-                    IWG_COORDINATORS=COORDINATOR, IWG_CHANNEL=CHANNEL)
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PORT=str(port),
+        SLACK_API_URL=f"http://127.0.0.1:{api_port}/api/",
+        IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"),
+        IWG_COORDINATORS=COORDINATOR,
+        IWG_CHANNEL=CHANNEL,
+    )
     bot = BotProcess(env, tmp_dir)
     slack = None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.catalogue import FAMILIES
+from bot.parsing.catalogue import FAMILIES
 from tests.conftest import ROOT
 
 
@@ -21,9 +21,18 @@ def test_every_command_is_declared_with_escaping_on():
 
 def test_scopes_socket_mode_interactivity_and_home():
     m = manifest()
-    assert set(m["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "im:write", "users:read", "files:write",
-                                                  "channels:read", "groups:read", "channels:history",
-                                                  "groups:history", "im:history"}
+    assert set(m["oauth_config"]["scopes"]["bot"]) == {
+        "commands",
+        "chat:write",
+        "im:write",
+        "users:read",
+        "files:write",
+        "channels:read",
+        "groups:read",
+        "channels:history",
+        "groups:history",
+        "im:history",
+    }
     assert m["settings"]["socket_mode_enabled"] is True
     assert m["settings"]["interactivity"]["is_enabled"] is True
     assert m["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]

@@ -42,15 +42,22 @@ def test_coordinators_schedule_and_cancel_members_cannot(bot):
     refused = valid_ephemeral(driver.command("/meetings", f"add Q1 on 24 February {Y}", user_id=MEMBER))
     assert refused["text"].startswith("Only coordinators can schedule meetings")
     assert rows(process, "SELECT count(*) FROM meetings") == [(4,)]
-    added = valid_ephemeral(driver.command(
-        "/meetings", f"add Workshop on parenting on 24 February {Y} at 14:00 until 25 February {Y} in Nairobi",
-        user_id=COORDINATOR))
+    added = valid_ephemeral(
+        driver.command(
+            "/meetings",
+            f"add Workshop on parenting on 24 February {Y} at 14:00 until 25 February {Y} in Nairobi",
+            user_id=COORDINATOR,
+        )
+    )
     assert "Scheduled *M-5 Workshop on parenting*" in added["text"]
-    assert rows(process, "SELECT title, start_date, start_time, end_date, place, starts_at FROM meetings WHERE id = 5") == [
-        ("Workshop on parenting", f"{Y}-02-24", "14:00", f"{Y}-02-25", "Nairobi", f"{Y}-02-24T14:00:00+00:00")]
+    assert rows(
+        process, "SELECT title, start_date, start_time, end_date, place, starts_at FROM meetings WHERE id = 5"
+    ) == [("Workshop on parenting", f"{Y}-02-24", "14:00", f"{Y}-02-25", "Nairobi", f"{Y}-02-24T14:00:00+00:00")]
     upcoming = text_of(valid_ephemeral(driver.command("/meetings", "", user_id=MEMBER)))
     assert "Upcoming IWG meetings" in upcoming and "M-5" in upcoming and "M-1" not in upcoming
-    assert valid_ephemeral(driver.command("/meetings", "cancel M-5", user_id=MEMBER))["text"].startswith("Only coordinators")
+    assert valid_ephemeral(driver.command("/meetings", "cancel M-5", user_id=MEMBER))["text"].startswith(
+        "Only coordinators"
+    )
     assert "Cancelled *M-5" in valid_ephemeral(driver.command("/meetings", "cancel 5", user_id=COORDINATOR))["text"]
     assert rows(process, "SELECT status FROM meetings WHERE id = 5") == [("cancelled",)]
     assert "already cancelled" in valid_ephemeral(driver.command("/meetings", "cancel 5", user_id=COORDINATOR))["text"]
@@ -59,7 +66,9 @@ def test_coordinators_schedule_and_cancel_members_cannot(bot):
 def test_times_are_in_the_groups_zone(start_bot):
     driver, process = start_bot(IWG_TIMEZONE="Africa/Nairobi")
     driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
-    assert rows(process, "SELECT starts_at, zone FROM meetings WHERE id = 5") == [(f"{Y}-02-24T11:00:00+00:00", "Africa/Nairobi")]
+    assert rows(process, "SELECT starts_at, zone FROM meetings WHERE id = 5") == [
+        (f"{Y}-02-24T11:00:00+00:00", "Africa/Nairobi")
+    ]
 
 
 def test_bad_meetings_get_clear_answers(bot):
@@ -100,8 +109,13 @@ def test_the_agenda(bot):
     assert "Removed *A-1*" in valid_ephemeral(driver.command("/agenda", "remove A-1", user_id=MEMBER))["text"]
     assert "Removed *A-2*" in valid_ephemeral(driver.command("/agenda", "remove 2", user_id=COORDINATOR))["text"]
     assert "no agenda item A-2" in valid_ephemeral(driver.command("/agenda", "remove 2", user_id=COORDINATOR))["text"]
-    for text, problem in {"add (15 min)": "is empty", "add Item (0 min)": "0 minutes", "add Item (900 min)": "900 minutes",
-                          "remove": "Say which item", "M-99": "There is no meeting M-99"}.items():
+    for text, problem in {
+        "add (15 min)": "is empty",
+        "add Item (0 min)": "0 minutes",
+        "add Item (900 min)": "900 minutes",
+        "remove": "Say which item",
+        "M-99": "There is no meeting M-99",
+    }.items():
         assert problem in valid_ephemeral(driver.command("/agenda", text, user_id=MEMBER))["text"], text
     assert rows(process, "SELECT count(*) FROM agenda_items WHERE removed_at IS NULL") == [(1,)]
 
@@ -110,9 +124,14 @@ def test_posting_the_schedule_and_agenda(bot, standin):
     driver, _ = bot
     driver.command("/meetings", f"add Q1 on 24 February {Y} at 14:00", user_id=COORDINATOR)
     assert "Only coordinators" in valid_ephemeral(driver.command("/meetings", "post", user_id=MEMBER))["text"]
-    assert "Posting the schedule in <#C0IWG>" in valid_ephemeral(driver.command("/meetings", "post", user_id=COORDINATOR))["text"]
-    post = standin.wait_for(lambda: [c for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL],
-                            what="the schedule post")[0]
+    assert (
+        "Posting the schedule in <#C0IWG>"
+        in valid_ephemeral(driver.command("/meetings", "post", user_id=COORDINATOR))["text"]
+    )
+    post = standin.wait_for(
+        lambda: [c for c in standin.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL],
+        what="the schedule post",
+    )[0]
     assert "Upcoming IWG meetings" in post.args["text"]
 
     standin.fail_next["chat.postMessage"] = "not_in_channel"
@@ -149,4 +168,6 @@ def test_relative_days_are_all_day_and_titles_may_say_on(bot):
     driver.command("/meetings", f"add Talk on Friday on 3 March {Y} at 9am until 4 March", user_id=COORDINATOR)
     tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
     assert rows(process, "SELECT title, start_date, start_time, end_date FROM meetings WHERE id > 4 ORDER BY id") == [
-        ("Check-in", tomorrow, None, None), ("Talk on Friday", f"{Y}-03-03", "09:00", f"{Y}-03-04")]
+        ("Check-in", tomorrow, None, None),
+        ("Talk on Friday", f"{Y}-03-03", "09:00", f"{Y}-03-04"),
+    ]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
-from bot.polls import read_poll
+from bot.parsing.poll_command import read_poll
 from tests.conftest import COORDINATOR
 from tests.test_http import valid_ephemeral
 from tests.test_ta import rows
@@ -29,34 +29,40 @@ def test_straight_and_curly_quotes_and_flags():
     assert read_poll('"Q" "a &amp; b" "&lt;c&gt;"', UTC, NOW).options == ["a & b", "<c>"]
 
 
-@pytest.mark.parametrize("text, question, options", [
-    ('"Adopt the “INSPIRE” handbook?" "Yes" "No"', "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
-    ('“Adopt the “INSPIRE” handbook?” “Yes” “No”', "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
-    ("‘Venue?’ ‘Côte d’Ivoire’ ‘Senegal’", "Venue?", ["Côte d’Ivoire", "Senegal"]),
-    ("„Wo?“ „Berlin“ „Wien“", "Wo?", ["Berlin", "Wien"]),
-    ("«Où ?» «Paris» «Dakar»", "Où ?", ["Paris", "Dakar"]),
-])
+@pytest.mark.parametrize(
+    "text, question, options",
+    [
+        ('"Adopt the “INSPIRE” handbook?" "Yes" "No"', "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
+        ("“Adopt the “INSPIRE” handbook?” “Yes” “No”", "Adopt the “INSPIRE” handbook?", ["Yes", "No"]),
+        ("‘Venue?’ ‘Côte d’Ivoire’ ‘Senegal’", "Venue?", ["Côte d’Ivoire", "Senegal"]),
+        ("„Wo?“ „Berlin“ „Wien“", "Wo?", ["Berlin", "Wien"]),
+        ("«Où ?» «Paris» «Dakar»", "Où ?", ["Paris", "Dakar"]),
+    ],
+)
 def test_nested_single_and_other_languages_quotes(text, question, options):
     poll = read_poll(text, UTC, NOW)
     assert (poll.question, poll.options) == (question, options)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ('"Only one?" "yes"', "at least 2 options; this one has 1"),
-    ('"Q" ' + " ".join(f'"o{n}"' for n in range(11)), "at most 10 options; this one has 11"),
-    ('"Q" "a" "b', "A quote is not closed"),
-    ('“Q” “a” “b', "A quote is not closed"),
-    ('Q a b', "Put the question and each option in quotes"),
-    ('"Q" "a" "b" closes yesterday', "in the past"),
-    ('"Q" "a" "b" closes whenever', "couldn't read"),
-    ('"Q" "a" "b" closes', "Say when it closes"),
-    ('"Q" "a" "b" secret', "I don't know “secret”"),
-    ('"Q" "a" "A"', "Two options are the same"),
-    ('"Q" "a" ""', "option 2 is empty"),
-    ('"Q" "a" "' + "x" * 80 + '"', "the most is 75"),
-    ('"Q\x07" "a" "b"', "control characters"),
-    ('"Q" "a" "b" closes tomorrow at 25:00', "couldn't read the time"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('"Only one?" "yes"', "at least 2 options; this one has 1"),
+        ('"Q" ' + " ".join(f'"o{n}"' for n in range(11)), "at most 10 options; this one has 11"),
+        ('"Q" "a" "b', "A quote is not closed"),
+        ("“Q” “a” “b", "A quote is not closed"),
+        ("Q a b", "Put the question and each option in quotes"),
+        ('"Q" "a" "b" closes yesterday', "in the past"),
+        ('"Q" "a" "b" closes whenever', "couldn't read"),
+        ('"Q" "a" "b" closes', "Say when it closes"),
+        ('"Q" "a" "b" secret', "I don't know “secret”"),
+        ('"Q" "a" "A"', "Two options are the same"),
+        ('"Q" "a" ""', "option 2 is empty"),
+        ('"Q" "a" "' + "x" * 80 + '"', "the most is 75"),
+        ('"Q\x07" "a" "b"', "control characters"),
+        ('"Q" "a" "b" closes tomorrow at 25:00', "couldn't read the time"),
+    ],
+)
 def test_bad_polls_are_refused(text, problem):
     with pytest.raises(UserError, match=problem):
         read_poll(text, UTC, NOW)
@@ -79,7 +85,11 @@ def final_update(standin) -> dict:
 
 def counts(message: dict) -> list[str]:
     """The count after each option's bar, in order."""
-    return [b["text"]["text"].split("` ")[1].split(" ")[0] for b in message["blocks"][1:] if "accessory" in b or "`" in b.get("text", {}).get("text", "")]
+    return [
+        b["text"]["text"].split("` ")[1].split(" ")[0]
+        for b in message["blocks"][1:]
+        if "accessory" in b or "`" in b.get("text", {}).get("text", "")
+    ]
 
 
 def click(driver, message: dict, option: int, user_id: str):
@@ -89,7 +99,7 @@ def click(driver, message: dict, option: int, user_id: str):
 
 def test_vote_change_and_close_give_exact_counts(bot, standin):
     driver, process = bot
-    message, _ = post_poll(driver, standin, '“Q3 venue?” “Nairobi” “Virtual” “Lima”')
+    message, _ = post_poll(driver, standin, "“Q3 venue?” “Nairobi” “Virtual” “Lima”")
     click(driver, message, 0, "U0A")
     click(driver, message, 0, "U0B")
     click(driver, message, 1, "U0C")
@@ -97,19 +107,26 @@ def test_vote_change_and_close_give_exact_counts(bot, standin):
     standin.wait_for(lambda: rows(process, "SELECT count(*) FROM poll_votes") == [(3,)], what="the votes")
     assert "Only the one who asked P-1" in valid_ephemeral(driver.command("/poll", "close P-1", user_id="U0C"))["text"]
     assert "Closed P-1" in valid_ephemeral(driver.command("/poll", "close P-1", user_id=COORDINATOR))["text"]
-    result = standin.wait_for(lambda: [c.args for c in standin.calls_to("chat.postMessage") if "closed" in c.args["text"]],
-                              what="the result")[0]
+    result = standin.wait_for(
+        lambda: [c.args for c in standin.calls_to("chat.postMessage") if "closed" in c.args["text"]], what="the result"
+    )[0]
     assert result["thread_ts"]  # in the poll's thread, and broadcast to the channel
-    final = standin.wait_for(lambda: [c.args for c in standin.calls_to("chat.update") if "(closed)" in json.dumps(c.args)],
-                             what="the final message")[-1]
+    final = standin.wait_for(
+        lambda: [c.args for c in standin.calls_to("chat.update") if "(closed)" in json.dumps(c.args)],
+        what="the final message",
+    )[-1]
     assert counts(final) == ["1", "2", "0"]
-    assert "U0A" in json.dumps(final) and "3 voters" in json.dumps(final) and "█" in json.dumps(final, ensure_ascii=False)
+    assert (
+        "U0A" in json.dumps(final) and "3 voters" in json.dumps(final) and "█" in json.dumps(final, ensure_ascii=False)
+    )
     assert not any("accessory" in b for b in final["blocks"])  # no more buttons
     click(driver, message, 2, "U0D")  # too late
     answers = lambda: [c.args["text"] for c in standin.responses]  # noqa: E731
     standin.wait_for(lambda: any("is closed" in a for a in answers()), what="the late vote's answer")
-    assert answers() == ["Your vote in P-1 moved from *Nairobi* to *Virtual*.",
-                         "P-1 is closed; it takes no more votes."]
+    assert answers() == [
+        "Your vote in P-1 moved from *Nairobi* to *Virtual*.",
+        "P-1 is closed; it takes no more votes.",
+    ]
     assert rows(process, "SELECT count(*) FROM poll_votes") == [(3,)]
 
 
@@ -127,9 +144,14 @@ def test_fifty_members_clicking_at_once_are_all_counted(bot, standin):
         thread.start()
     for thread in threads:
         thread.join()
-    assert rows(process, "SELECT option, count(*) FROM poll_votes GROUP BY option ORDER BY option") == [(0, 25), (1, 25)]
-    standin.wait_for(lambda: standin.calls_to("chat.update") and counts(final_update(standin)) == ["25", "25"],
-                     what="the message to show 25 and 25")
+    assert rows(process, "SELECT option, count(*) FROM poll_votes GROUP BY option ORDER BY option") == [
+        (0, 25),
+        (1, 25),
+    ]
+    standin.wait_for(
+        lambda: standin.calls_to("chat.update") and counts(final_update(standin)) == ["25", "25"],
+        what="the message to show 25 and 25",
+    )
 
 
 def test_an_anonymous_poll_never_names_a_voter(bot, standin):
@@ -137,8 +159,9 @@ def test_an_anonymous_poll_never_names_a_voter(bot, standin):
     message, _ = post_poll(driver, standin, '"Secret?" "Yes" "No" anonymous')
     for n, voter in enumerate(("U0ALICE", "U0BOB", "U0CAROL")):
         click(driver, message, n % 2, voter)
-    standin.wait_for(lambda: standin.calls_to("chat.update") and counts(final_update(standin)) == ["2", "1"],
-                     what="the counts")
+    standin.wait_for(
+        lambda: standin.calls_to("chat.update") and counts(final_update(standin)) == ["2", "1"], what="the counts"
+    )
     driver.command("/poll", "close 1", user_id="U0ASKER")
     standin.wait_for(lambda: [c for c in standin.calls_to("chat.postMessage") if "closed" in c.args["text"]])
     everything = json.dumps([c.args for c in standin.calls if c.method.startswith("chat.")], ensure_ascii=False)
@@ -151,8 +174,10 @@ def test_hidden_results_show_only_the_number_of_voters(bot, standin):
     message, _ = post_poll(driver, standin, '"Hidden?" "Yes" "No" hidden')
     click(driver, message, 0, "U0VOTERA")
     click(driver, message, 0, "U0VOTERB")
-    update = standin.wait_for(lambda: [c.args for c in standin.calls_to("chat.update") if "2 voters" in json.dumps(c.args)],
-                              what="the voter count")[-1]
+    update = standin.wait_for(
+        lambda: [c.args for c in standin.calls_to("chat.update") if "2 voters" in json.dumps(c.args)],
+        what="the voter count",
+    )[-1]
     shown = json.dumps(update["blocks"], ensure_ascii=False)
     assert "█" not in shown and "░" not in shown and "U0VOTER" not in shown
 
@@ -205,11 +230,13 @@ def test_the_list_shows_each_open_polls_voters_and_how_many_are_open(bot, standi
 
 
 def test_a_list_cut_short_says_how_many_are_open():
-    from bot.poll_blocks import open_polls
+    from bot.render.poll_blocks import open_polls
     from storage.polls import Poll
 
-    polls = [Poll(id=n, question=f"Q{n}", options=["a", "b"], author="U0A", channel=CHANNEL, voters=n)
-             for n in range(3, 0, -1)]
+    polls = [
+        Poll(id=n, question=f"Q{n}", options=["a", "b"], author="U0A", channel=CHANNEL, voters=n)
+        for n in range(3, 0, -1)
+    ]
     reply = open_polls(polls, total=45)
     assert reply.text == "45 open polls"
     assert reply.blocks[0]["text"]["text"].startswith("*Open polls* (45), the newest 3:\n• *P-3* Q3")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from tests.conftest import CHANNEL as GROUP_CHANNEL, COORDINATOR
+from tests.conftest import CHANNEL as GROUP_CHANNEL
+from tests.conftest import COORDINATOR
 from tests.test_hostile_input import answers
 from tests.test_http import valid_ephemeral
 from tests.test_polls import click, post_poll
@@ -48,13 +49,18 @@ def test_a_private_channels_poll_is_shown_only_to_who_asked_or_voted_there(bot, 
         assert "Who should we hire?" not in home and "Q2 venue?" in home
 
     assert "on its way" in driver.command("/iwg", "digest", user_id=COORDINATOR).body
-    digest = standin.wait_for(lambda: [m for m in standin.dms_to(COORDINATOR) if "digest" in m["text"]], what="the digest")
+    digest = standin.wait_for(
+        lambda: [m for m in standin.dms_to(COORDINATOR) if "digest" in m["text"]], what="the digest"
+    )
     assert "Q2 venue?" in json.dumps(digest) and "Who should we hire?" not in json.dumps(digest)
 
 
 def channel_posts(standin) -> list[dict]:
-    return [c.args for c in standin.calls if c.method in ("chat.postMessage", "chat.update")
-            and not str(c.args.get("channel", "")).startswith("D")]
+    return [
+        c.args
+        for c in standin.calls
+        if c.method in ("chat.postMessage", "chat.update") and not str(c.args.get("channel", "")).startswith("D")
+    ]
 
 
 def test_channel_posts_name_people_and_ping_nobody(bot, standin):
@@ -66,7 +72,9 @@ def test_channel_posts_name_people_and_ping_nobody(bot, standin):
     mine = valid_ephemeral(driver.command("/agenda", "", user_id="U0OTHER"))
     assert "<@U0PROPOSER>" in json.dumps(mine)  # only the asker reads this one: a mention is fine
     assert "Posting the agenda" in driver.command("/agenda", "post", user_id=COORDINATOR).body
-    posted = standin.wait_for(lambda: [p for p in channel_posts(standin) if "Agenda for" in p["text"]], what="the agenda")
+    posted = standin.wait_for(
+        lambda: [p for p in channel_posts(standin) if "Agenda for" in p["text"]], what="the agenda"
+    )
     text = json.dumps(posted[0]["blocks"], ensure_ascii=False)
     assert "— U0PROPOSER" in text and "— U0OTHER" in text
     assert "@\u2060channel" in text and "@\u2060here" in text  # typed as text, shown as text
@@ -106,10 +114,13 @@ def test_a_vote_says_what_it_did_when_the_message_may_not(bot, standin):
     click(driver, hidden, 1, "U0A")
     click(driver, hidden, 1, "U0A")
     said = standin.wait_for(lambda: len(answers(standin)) == 3 and answers(standin), what="three answers")
-    assert sorted(said) == sorted([  # each answered after its own ack, so they may arrive in any order
-        "Your vote for *Yes* in P-1 is counted; the results show when it closes. Click it again to withdraw it.",
-        "Your vote in P-1 moved from *Yes* to *No*.",
-        "You withdrew your vote for *No* in P-1. Click an option to vote again."])
+    assert sorted(said) == sorted(
+        [  # each answered after its own ack, so they may arrive in any order
+            "Your vote for *Yes* in P-1 is counted; the results show when it closes. Click it again to withdraw it.",
+            "Your vote in P-1 moved from *Yes* to *No*.",
+            "You withdrew your vote for *No* in P-1. Click an option to vote again.",
+        ]
+    )
 
 
 def test_multiple_choice_shares_are_of_voters(bot, standin):
@@ -118,6 +129,7 @@ def test_multiple_choice_shares_are_of_voters(bot, standin):
     for option, user in ((0, "U0A"), (1, "U0A"), (0, "U0B")):
         click(driver, message, option, user)
     update = standin.wait_for(
-        lambda: [c.args for c in standin.calls_to("chat.update") if "2 voters" in json.dumps(c.args)], what="the counts")
+        lambda: [c.args for c in standin.calls_to("chat.update") if "2 voters" in json.dumps(c.args)], what="the counts"
+    )
     text = json.dumps(update[-1]["blocks"], ensure_ascii=False)
     assert "2 (100%)" in text and "1 (50%)" in text and "0 (0%)" in text

@@ -7,8 +7,8 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.block_kit import message_problems
 from tests.conftest import COORDINATOR
-from tests.slack_standin import message_problems
 from tests.test_ta import log_request
 
 FORMS = {
@@ -18,9 +18,38 @@ FORMS = {
     "/agenda": ["", "help", "add", "remove", "post", "M-1"],
     "/poll": ["help", "list", "close", '"Q?" "a" "b"', "“Q?” “a”"],
 }
-SLACKISH = st.sampled_from(["<@U0X|x>", "<!channel>", "&lt;", "&amp;", "<#C1|general>", "<https://x.org|x>", "#safe",
-                            "TA-1", "M-5", "A-1", "P-1", "by 30 March", "on 3 March", "at 14:00", "(15 min)", "closes",
-                            "anonymous", "\"", "“", "”", ":", "\x00", "\x1b", "\u202e", "تدريب", "9" * 30, "-1", "0"])
+SLACKISH = st.sampled_from(
+    [
+        "<@U0X|x>",
+        "<!channel>",
+        "&lt;",
+        "&amp;",
+        "<#C1|general>",
+        "<https://x.org|x>",
+        "#safe",
+        "TA-1",
+        "M-5",
+        "A-1",
+        "P-1",
+        "by 30 March",
+        "on 3 March",
+        "at 14:00",
+        "(15 min)",
+        "closes",
+        "anonymous",
+        '"',
+        "“",
+        "”",
+        ":",
+        "\x00",
+        "\x1b",
+        "\u202e",
+        "تدريب",
+        "9" * 30,
+        "-1",
+        "0",
+    ]
+)
 WORDS = st.lists(st.one_of(SLACKISH, st.text(max_size=20)), max_size=8).map(" ".join)
 
 
@@ -38,8 +67,12 @@ def test_any_command_text_gets_an_answer_and_the_database_stays_sound(bot, stand
     log_request(driver)
     answered = []
 
-    @settings(max_examples=250, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=250,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(commands())
     def run(case):
         command, text, user = case
@@ -72,5 +105,14 @@ def test_notifications_survive_rate_limits_errors_and_dropped_connections(bot, s
     announced = standin.wait_for(lambda: standin.dms_to(COORDINATOR), timeout=30, what="the announcement")
     assert len(announced) == 1
     tries = [c.method for c in standin.calls if c.method.startswith("conversations.open")]
-    assert tries[:5] == ["conversations.open:dropped", "conversations.open:429", "conversations.open:500",
-                         "conversations.open:dropped", "conversations.open:dropped"] and tries[-1] == "conversations.open"
+    assert (
+        tries[:5]
+        == [
+            "conversations.open:dropped",
+            "conversations.open:429",
+            "conversations.open:500",
+            "conversations.open:dropped",
+            "conversations.open:dropped",
+        ]
+        and tries[-1] == "conversations.open"
+    )

@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.config import Settings
-from bot.reminders import REMIND, Reminders
+from bot.domain.reminders import ReminderService
+from bot.settings import Settings
 from storage import Storage
 from storage.meetings import MeetingRepository
-from storage.outbox import OutboxRepository
+from storage.outbox import NoticeKind, OutboxRepository
 from storage.reminders import ReminderRepository
 from tests.conftest import CHANNEL, COORDINATOR
 from tests.test_http import valid_ephemeral
@@ -42,14 +42,24 @@ def planner(tmp_dir):
     storage = Storage(tmp_dir / "r.sqlite3", clock=clock)
     storage.migrate()
     meetings = MeetingRepository(storage)
-    meeting = meetings.add(title="Q1", start_date=date(2027, 2, 24), start_time=None, end_date=None, zone="UTC",
-                           starts_at=START, place=None, created_by=COORDINATOR)
+    meeting = meetings.add(
+        title="Q1",
+        start_date=date(2027, 2, 24),
+        start_time=None,
+        end_date=None,
+        zone="UTC",
+        starts_at=START,
+        place=None,
+        created_by=COORDINATOR,
+    )
     settings = Settings(_env_file=None, IWG_CHANNEL=CHANNEL, IWG_REMINDERS="7d,1d,1h")
     scheduler = BackgroundScheduler(timezone=timezone.utc)
     scheduler.start(paused=True)  # jobs are planned, never run
 
-    def make() -> Reminders:
-        return Reminders(settings, storage, meetings, ReminderRepository(storage), OutboxRepository(storage), scheduler)
+    def make() -> ReminderService:
+        return ReminderService(
+            settings, storage, meetings, ReminderRepository(storage), OutboxRepository(storage), scheduler
+        )
 
     yield clock, make, meeting, scheduler, storage
     scheduler.shutdown(wait=False)
@@ -58,8 +68,10 @@ def planner(tmp_dir):
 
 def sent(storage) -> list[int]:
     """The offsets (in hours) of the reminders queued for posting."""
-    return [json.loads(row["detail"])["offset"] // 3600
-            for row in storage.db.query("SELECT detail FROM outbox WHERE kind = ? ORDER BY id", [REMIND])]
+    return [
+        json.loads(row["detail"])["offset"] // 3600
+        for row in storage.db.query("SELECT detail FROM outbox WHERE kind = ? ORDER BY id", [NoticeKind.REMINDER])
+    ]
 
 
 def test_future_reminders_become_jobs_at_their_times(planner):
@@ -108,8 +120,14 @@ def test_two_processes_firing_at_once_send_one_reminder(planner, tmp_dir):
     def other_process():
         other = Storage(tmp_dir / "r.sqlite3", clock=clock)  # its own connections, as another process has
         try:
-            Reminders(make().settings, other, MeetingRepository(other), ReminderRepository(other),
-                      OutboxRepository(other), scheduler).fire(meeting.id, timedelta(hours=1))
+            ReminderService(
+                make().settings,
+                other,
+                MeetingRepository(other),
+                ReminderRepository(other),
+                OutboxRepository(other),
+                scheduler,
+            ).fire(meeting.id, timedelta(hours=1))
         except Exception as error:
             errors.append(error)
         finally:
@@ -132,8 +150,11 @@ def add_meeting(driver, title: str, starts: datetime) -> dict:
 
 
 def reminders_posted(standin, title: str) -> list:
-    return [c for c in standin.calls_to("chat.postMessage")
-            if c.args.get("channel") == CHANNEL and f"Reminder: {title}" in c.args.get("text", "")]
+    return [
+        c
+        for c in standin.calls_to("chat.postMessage")
+        if c.args.get("channel") == CHANNEL and f"Reminder: {title}" in c.args.get("text", "")
+    ]
 
 
 def test_reminders_come_on_time_with_the_agenda(start_bot, standin):
@@ -148,9 +169,11 @@ def test_reminders_come_on_time_with_the_agenda(start_bot, standin):
     assert "Reminder: Reminder test in 1 minute" in early[0].args["text"]  # the time left, not the offset
 
     due = starts - timedelta(minutes=1)
-    on_time = standin.wait_for(lambda: len(reminders_posted(standin, "Reminder test")) == 2,
-                               timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5,
-                               what="the 1-minute reminder")
+    on_time = standin.wait_for(
+        lambda: len(reminders_posted(standin, "Reminder test")) == 2,
+        timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5,
+        what="the 1-minute reminder",
+    )
     assert on_time and datetime.now(timezone.utc) - due < timedelta(seconds=5)
     last = reminders_posted(standin, "Reminder test")[1].args
     text = str(last["blocks"])
@@ -166,11 +189,15 @@ def test_a_reminder_missed_while_down_is_sent_on_start_and_none_twice(start_bot,
     standin.wait_for(lambda: reminders_posted(standin, "Restart test"), what="the 2-minute reminder")
     first.stop()
     due = starts - timedelta(minutes=1)
-    time.sleep(max(0.0, (due - datetime.now(timezone.utc)).total_seconds()) + 1)  # the 1-minute one falls due while down
+    time.sleep(
+        max(0.0, (due - datetime.now(timezone.utc)).total_seconds()) + 1
+    )  # the 1-minute one falls due while down
 
     start_bot(IWG_REMINDERS="1m,2m")
-    posted = standin.wait_for(lambda: len(reminders_posted(standin, "Restart test")) == 2 and
-                              reminders_posted(standin, "Restart test"), what="the missed reminder")
+    posted = standin.wait_for(
+        lambda: len(reminders_posted(standin, "Restart test")) == 2 and reminders_posted(standin, "Restart test"),
+        what="the missed reminder",
+    )
     assert "in 1 minute" in posted[1].args["text"]
     start_bot(IWG_REMINDERS="1m,2m")  # and a second process on the same file sends nothing again
     time.sleep(2)
@@ -183,8 +210,11 @@ def test_two_processes_on_one_file_remind_once(start_bot, standin):
     add_meeting(driver, "Two process test", starts)
     start_bot(IWG_REMINDERS="1m")  # plans the same reminder from the database
     due = starts - timedelta(minutes=1)
-    standin.wait_for(lambda: reminders_posted(standin, "Two process test"),
-                     timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5, what="the reminder")
+    standin.wait_for(
+        lambda: reminders_posted(standin, "Two process test"),
+        timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5,
+        what="the reminder",
+    )
     time.sleep(2)  # room for a second post, if there were one
     assert len(reminders_posted(standin, "Two process test")) == 1
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.render import Reply, blocks_to_text, date_token, error_reply, escape, header, section, unescape
-from bot.text import clean_text, echo, parse_user
-from bot.errors import UserError
-from tests.slack_standin import block_problems, message_problems
-
 import pytest
+
+from bot.errors import UserError
+from bot.parsing.slack_text import escape, unescape
+from bot.parsing.text import clean_text, echo, parse_user
+from bot.render.blocks import Reply, date_token, error_reply, header, section
+from bot.render.console_text import blocks_to_text
+from tests.block_kit import block_problems, message_problems
 
 
 def test_escape_makes_markup_inert_and_unescape_reverses_it():
@@ -38,9 +40,20 @@ def test_replies_validate_and_fall_back_to_text():
 
 
 def test_blocks_to_text_shows_what_a_member_reads():
-    blocks = [header("Q1 meeting"), section("When: <!date^1709128800^{date_long_pretty}|Wed 28 Feb 2024> with <@U0AMINA> in <#C0IWG|iwg> &amp; <https://x.org|notes>"),
-              {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Assign"}, "action_id": "a"}]}]
-    assert blocks_to_text(blocks) == "Q1 MEETING\n==========\nWhen: Wed 28 Feb 2024 with @U0AMINA in #iwg & notes (https://x.org)\n  [Assign]"
+    blocks = [
+        header("Q1 meeting"),
+        section(
+            "When: <!date^1709128800^{date_long_pretty}|Wed 28 Feb 2024> with <@U0AMINA> in <#C0IWG|iwg> &amp; <https://x.org|notes>"
+        ),
+        {
+            "type": "actions",
+            "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Assign"}, "action_id": "a"}],
+        },
+    ]
+    assert (
+        blocks_to_text(blocks)
+        == "Q1 MEETING\n==========\nWhen: Wed 28 Feb 2024 with @U0AMINA in #iwg & notes (https://x.org)\n  [Assign]"
+    )
 
 
 def test_parse_user_accepts_slack_mentions_and_ids_only():
@@ -51,9 +64,15 @@ def test_parse_user_accepts_slack_mentions_and_ids_only():
     assert parse_user("WHO") is None and parse_user("USAID") is None  # organisations, not people
 
 
-@pytest.mark.parametrize("raw, problem", [
-    ("   ", "is empty"), ("a\x00b", "control characters"), ("a\x1bb", "control characters"), ("x" * 201, "the most is 200"),
-])
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ("   ", "is empty"),
+        ("a\x00b", "control characters"),
+        ("a\x1bb", "control characters"),
+        ("x" * 201, "the most is 200"),
+    ],
+)
 def test_clean_text_refuses_bad_text(raw, problem):
     with pytest.raises(UserError, match=problem):
         clean_text(raw, what="item", limit=200)

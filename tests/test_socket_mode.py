@@ -14,8 +14,9 @@ import uuid
 
 import pytest
 
+from tests.block_kit import message_problems
 from tests.conftest import APP_TOKEN, BOT_TOKEN, COORDINATOR, BotProcess, clean_env
-from tests.slack_standin import SlackStandIn, message_problems
+from tests.slack_standin import SlackStandIn
 from tests.socket_server import SocketModeServer, WebSocket
 
 CONNECT_TIMEOUT = 20  # start-up: imports, migration, auth.test, apps.connections.open
@@ -51,8 +52,11 @@ def socket_bot(socket_slack, tmp_dir):
     """The bot started in Socket Mode and connected: (process, the server's end of its socket)."""
     slack, server = socket_slack
     env = clean_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=slack.api_url,
-        IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"), IWG_COORDINATORS=COORDINATOR,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=slack.api_url,
+        IWG_DATABASE=str(tmp_dir / "iwg.sqlite3"),
+        IWG_COORDINATORS=COORDINATOR,
     )
     bot = BotProcess(env, tmp_dir)
     ws = None
@@ -80,12 +84,23 @@ def wait_for_connection(bot: BotProcess, server: SocketModeServer) -> WebSocket:
 def command_envelope(text: str, user_id: str, response_url: str) -> dict:
     """A slash command as Socket Mode delivers it: the HTTP form fields, in an envelope."""
     return {
-        "envelope_id": str(uuid.uuid4()), "type": "slash_commands", "accepts_response_payload": True,
+        "envelope_id": str(uuid.uuid4()),
+        "type": "slash_commands",
+        "accepts_response_payload": True,
         "payload": {
-            "token": "legacy-verification-token", "team_id": SlackStandIn.team_id, "team_domain": "iwg",
-            "channel_id": "C0IWG", "channel_name": "iwg", "user_id": user_id, "user_name": user_id.lower(),
-            "command": "/iwg", "text": text, "api_app_id": "A0IWG", "is_enterprise_install": "false",
-            "response_url": response_url, "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex[:12]}",
+            "token": "legacy-verification-token",
+            "team_id": SlackStandIn.team_id,
+            "team_domain": "iwg",
+            "channel_id": "C0IWG",
+            "channel_name": "iwg",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": "/iwg",
+            "text": text,
+            "api_app_id": "A0IWG",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex[:12]}",
         },
     }
 
@@ -115,8 +130,14 @@ def test_socket_mode_connects_through_the_api_url_and_answers_commands(socket_sl
     assert [c.args["_authorization"] for c in slack.calls_to("auth.test")] == [f"Bearer {BOT_TOKEN}"] * 2
     assert ws.request_line.startswith("GET /link/?ticket=local-ticket ")
 
-    ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0IWG"},
-                  "debug_info": {"host": "applink-local", "approximate_connection_time": 18060}})
+    ws.send_json(
+        {
+            "type": "hello",
+            "num_connections": 1,
+            "connection_info": {"app_id": "A0IWG"},
+            "debug_info": {"host": "applink-local", "approximate_connection_time": 18060},
+        }
+    )
 
     reply = ack(ws, bot, command_envelope("help", COORDINATOR, slack.response_url("sock")))
     assert message_problems(reply) == []

@@ -111,8 +111,10 @@ def test_request_counts_follow_every_insert_status_change_and_delete(storage):
     from storage.ta_requests import TAFilter, TARequestRepository
 
     repo = TARequestRepository(storage)
-    made = [repo.create(country=country, need="n", strategies=[], kind=None, due_date=None, requester="U1")
-            for country in ("KE", "KE", "UG", "KE")]
+    made = [
+        repo.create(country=country, need="n", strategies=[], kind=None, due_date=None, requester="U1")
+        for country in ("KE", "KE", "UG", "KE")
+    ]
     repo.set_status(made[0].id, "completed", "U1", None)
     repo.assign(made[1].id, organisation_id=1, lead=None, status="assigned", actor="U1")
     with storage.write() as db:
@@ -122,14 +124,29 @@ def test_request_counts_follow_every_insert_status_change_and_delete(storage):
 
     def counted_and_searched(wanted: TAFilter) -> tuple[int, int]:
         counted = repo.search(wanted, limit=1)[1]
-        where = " AND ".join(filter(None, [
-            wanted.statuses and f"status IN ({','.join(repr(s) for s in wanted.statuses)})",
-            wanted.country and f"country = '{wanted.country}'"])) or "1 = 1"
+        where = (
+            " AND ".join(
+                filter(
+                    None,
+                    [
+                        wanted.statuses and f"status IN ({','.join(repr(s) for s in wanted.statuses)})",
+                        wanted.country and f"country = '{wanted.country}'",
+                    ],
+                )
+            )
+            or "1 = 1"
+        )
         return counted, storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {where}").fetchone()[0]
 
-    for wanted in (TAFilter(), TAFilter(statuses=None), TAFilter(country="KE"),
-                   TAFilter(statuses=None, country="KE"), TAFilter(country="TZ"), TAFilter(country="UG"),
-                   TAFilter(statuses=("completed",))):
+    for wanted in (
+        TAFilter(),
+        TAFilter(statuses=None),
+        TAFilter(country="KE"),
+        TAFilter(statuses=None, country="KE"),
+        TAFilter(country="TZ"),
+        TAFilter(country="UG"),
+        TAFilter(statuses=("completed",)),
+    ):
         counted, scanned = counted_and_searched(wanted)
         assert counted == scanned, wanted
     assert counted_and_searched(TAFilter(statuses=None, country="KE")) == (2, 2)
@@ -139,19 +156,42 @@ def test_voter_counts_follow_casting_moving_and_withdrawing(storage):
     from storage.polls import PollRepository
 
     polls = PollRepository(storage)
-    single = polls.add(question="q", options=["a", "b"], anonymous=False, multiple=False, hidden=False,
-                       author="U1", channel="C1", closes_at=None)
-    multiple = polls.add(question="q", options=["a", "b", "c"], anonymous=False, multiple=True, hidden=False,
-                         author="U1", channel="C1", closes_at=None)
-    for poll_id, user, option in [(single.id, "U1", 0), (single.id, "U2", 0), (single.id, "U1", 1),  # moved
-                                  (single.id, "U2", 0),  # withdrawn
-                                  (multiple.id, "U1", 0), (multiple.id, "U1", 1), (multiple.id, "U3", 2),
-                                  (multiple.id, "U1", 0)]:  # U1 keeps option 1
+    single = polls.add(
+        question="q",
+        options=["a", "b"],
+        anonymous=False,
+        multiple=False,
+        hidden=False,
+        author="U1",
+        channel="C1",
+        closes_at=None,
+    )
+    multiple = polls.add(
+        question="q",
+        options=["a", "b", "c"],
+        anonymous=False,
+        multiple=True,
+        hidden=False,
+        author="U1",
+        channel="C1",
+        closes_at=None,
+    )
+    for poll_id, user, option in [
+        (single.id, "U1", 0),
+        (single.id, "U2", 0),
+        (single.id, "U1", 1),  # moved
+        (single.id, "U2", 0),  # withdrawn
+        (multiple.id, "U1", 0),
+        (multiple.id, "U1", 1),
+        (multiple.id, "U3", 2),
+        (multiple.id, "U1", 0),
+    ]:  # U1 keeps option 1
         polls.vote(poll_id, user, option)
 
     def distinct(poll_id: int) -> int:
-        return storage.db.execute("SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?",
-                                  [poll_id]).fetchone()[0]
+        return storage.db.execute(
+            "SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", [poll_id]
+        ).fetchone()[0]
 
     assert polls.get(single.id).voters == distinct(single.id) == 1
     assert polls.get(multiple.id).voters == distinct(multiple.id) == 2

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import sqlite3
+import time
 from datetime import date
 
 import pytest
@@ -30,8 +30,9 @@ def count_requests(bot) -> int:
 DUE_YEAR = date.today().year + 2
 
 
-def log_request(driver, text=f"Kenya: training for social workers #response #parenting by 30 March {DUE_YEAR}",
-                user_id=MEMBER) -> dict:
+def log_request(
+    driver, text=f"Kenya: training for social workers #response #parenting by 30 March {DUE_YEAR}", user_id=MEMBER
+) -> dict:
     return valid_ephemeral(driver.command("/ta", f"new {text}", user_id=user_id))
 
 
@@ -62,8 +63,14 @@ def test_the_whole_life_of_a_request(bot, standin):
     form = standin.wait_for(lambda: standin.calls_to("views.open"), what="the assign form")[0].args["view"]
     assert form["callback_id"] == "ta_assign_form"
     who = next(o for o in form["blocks"][1]["element"]["options"] if o["text"]["text"].startswith("World Health"))
-    answer = driver.submit(form, {"organisation": {"value": {"type": "static_select", "selected_option": who}},
-                                  "lead": {"value": {"type": "users_select", "selected_user": LEAD}}}, COORDINATOR)
+    answer = driver.submit(
+        form,
+        {
+            "organisation": {"value": {"type": "static_select", "selected_option": who}},
+            "lead": {"value": {"type": "users_select", "selected_user": LEAD}},
+        },
+        COORDINATOR,
+    )
     assert (answer.status, answer.body) == (200, "")
     assert rows(process, "SELECT status, lead FROM ta_requests") == [("assigned", LEAD)]
 
@@ -75,14 +82,24 @@ def test_the_whole_life_of_a_request(bot, standin):
     assert not [b for b in update["blocks"] if b["type"] == "actions"]  # no buttons once assigned
 
     # the lead moves it on; the coordinator completes it; the requester hears each time
-    assert "now *in-progress*" in valid_ephemeral(driver.command("/ta", "status TA-1 in-progress first call held", user_id=LEAD))["text"]
-    assert "now *completed*" in valid_ephemeral(driver.command("/ta", "status 1 completed", user_id=COORDINATOR))["text"]
+    assert (
+        "now *in-progress*"
+        in valid_ephemeral(driver.command("/ta", "status TA-1 in-progress first call held", user_id=LEAD))["text"]
+    )
+    assert (
+        "now *completed*" in valid_ephemeral(driver.command("/ta", "status 1 completed", user_id=COORDINATOR))["text"]
+    )
     dms = standin.wait_for(lambda: len(standin.dms_to(MEMBER)) >= 3 and standin.dms_to(MEMBER), what="status DMs")
     assert ["in progress" in blocks_text(dms[1]), "is completed" in blocks_text(dms[2])] == [True, True]
 
     shown = blocks_text(valid_ephemeral(driver.command("/ta", "show TA-1", user_id=MEMBER)))
-    for event in ("logged the request", "brokered it to *World Health Organization (WHO)*", "lead <@U0LEAD>",
-                  "moved it to *in-progress*: first call held", "moved it to *completed*"):
+    for event in (
+        "logged the request",
+        "brokered it to *World Health Organization (WHO)*",
+        "lead <@U0LEAD>",
+        "moved it to *in-progress*: first call held",
+        "moved it to *completed*",
+    ):
         assert event in shown
     closed = valid_ephemeral(driver.command("/ta", "status 1 declined", user_id=COORDINATOR))
     assert "completed" in closed["text"] and "closed" in closed["text"]
@@ -95,11 +112,13 @@ def test_the_request_form_checks_each_field(bot, standin):
     assert form["callback_id"] == "ta_request_form"
 
     def values(country, need, due=None):
-        return {"country": {"value": {"type": "plain_text_input", "value": country}},
-                "need": {"value": {"type": "plain_text_input", "value": need}},
-                "strategies": {"value": {"type": "multi_static_select", "selected_options": [{"value": "education"}]}},
-                "kind": {"value": {"type": "static_select", "selected_option": {"value": "training"}}},
-                "due": {"value": {"type": "datepicker", "selected_date": due}}}
+        return {
+            "country": {"value": {"type": "plain_text_input", "value": country}},
+            "need": {"value": {"type": "plain_text_input", "value": need}},
+            "strategies": {"value": {"type": "multi_static_select", "selected_options": [{"value": "education"}]}},
+            "kind": {"value": {"type": "static_select", "selected_option": {"value": "training"}}},
+            "due": {"value": {"type": "datepicker", "selected_date": due}},
+        }
 
     refused = driver.submit(form, values("Kenia", "   ", "2001-01-01"), MEMBER).json
     assert refused["response_action"] == "errors"
@@ -109,31 +128,35 @@ def test_the_request_form_checks_each_field(bot, standin):
 
     assert driver.submit(form, values("Uganda", "تدريب المعلمين على الانضباط الإيجابي"), MEMBER).body == ""
     assert rows(process, "SELECT country, need, strategies, kind FROM ta_requests") == [
-        ("UG", "تدريب المعلمين على الانضباط الإيجابي", "education", "training")]
+        ("UG", "تدريب المعلمين على الانضباط الإيجابي", "education", "training")
+    ]
     confirm = standin.wait_for(lambda: standin.dms_to(MEMBER), what="the requester's confirmation")[0]
     assert "Logged *TA-1*" in blocks_text(confirm) and "تدريب المعلمين" in blocks_text(confirm)
     standin.wait_for(lambda: standin.dms_to(COORDINATOR), what="the announcement")
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("new", "Start with the country"),
-    ("new Kenya training", "Start with the country"),
-    ("new Kenia: training", "Did you mean Kenya"),
-    ("new Kenya:   ", "is empty"),
-    ("new Kenya: training #parentingg", "not an INSPIRE strategy"),
-    ("new Kenya: training by 31 Febtember", "as a date"),
-    ("new Kenya: training by 1 January 2020", "in the past"),
-    ("new Kenya: bad \x07 bell", "control characters"),
-    ("new Kenya: " + "x" * 2100, "the most is 2000"),
-    ("show", "Say which request"),
-    ("show TA-x", "is not a request ID"),
-    ("show 999", "There is no request TA-999"),
-    ("status 1", "Say which request and its new status"),
-    ("status 1 finished", "is not a status"),
-    ("note 1", "is empty"),
-    ("list bogus-status", "I don't know a country"),
-    ("frobnicate", "not a form I know"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("new", "Start with the country"),
+        ("new Kenya training", "Start with the country"),
+        ("new Kenia: training", "Did you mean Kenya"),
+        ("new Kenya:   ", "is empty"),
+        ("new Kenya: training #parentingg", "not an INSPIRE strategy"),
+        ("new Kenya: training by 31 Febtember", "as a date"),
+        ("new Kenya: training by 1 January 2020", "in the past"),
+        ("new Kenya: bad \x07 bell", "control characters"),
+        ("new Kenya: " + "x" * 2100, "the most is 2000"),
+        ("show", "Say which request"),
+        ("show TA-x", "is not a request ID"),
+        ("show 999", "There is no request TA-999"),
+        ("status 1", "Say which request and its new status"),
+        ("status 1 finished", "is not a status"),
+        ("note 1", "is empty"),
+        ("list bogus-status", "I don't know a country"),
+        ("frobnicate", "not a form I know"),
+    ],
+)
 def test_bad_input_is_answered_and_writes_nothing(bot, text, problem):
     driver, process = bot
     answer = valid_ephemeral(driver.command("/ta", text, user_id=COORDINATOR))
@@ -146,12 +169,20 @@ def test_status_moves_follow_the_rules(bot):
     driver, _ = bot
     log_request(driver)
     assert "To assign TA-1" in valid_ephemeral(driver.command("/ta", "status 1 assigned", user_id=COORDINATOR))["text"]
-    assert "can move to `declined`" in valid_ephemeral(driver.command("/ta", "status 1 completed", user_id=COORDINATOR))["text"]
+    assert (
+        "can move to `declined`"
+        in valid_ephemeral(driver.command("/ta", "status 1 completed", user_id=COORDINATOR))["text"]
+    )
     assert "already new" in valid_ephemeral(driver.command("/ta", "status 1 new", user_id=COORDINATOR))["text"]
-    assert "assigned to *World Bank*" in valid_ephemeral(driver.command("/ta", "assign 1 world bank", user_id=COORDINATOR))["text"]
+    assert (
+        "assigned to *World Bank*"
+        in valid_ephemeral(driver.command("/ta", "assign 1 world bank", user_id=COORDINATOR))["text"]
+    )
     ambiguous = valid_ephemeral(driver.command("/ta", "assign 1 World", user_id=COORDINATOR))["text"]
     assert "could be" in ambiguous and "World Bank" in ambiguous
-    assert "No member organisation" in valid_ephemeral(driver.command("/ta", "assign 1 Acme", user_id=COORDINATOR))["text"]
+    assert (
+        "No member organisation" in valid_ephemeral(driver.command("/ta", "assign 1 Acme", user_id=COORDINATOR))["text"]
+    )
 
 
 def test_user_text_arrives_escaped_in_every_message(bot, standin):
@@ -192,7 +223,7 @@ def test_list_filters_and_pages(bot, standin):
 def test_export_sends_a_csv_with_one_row_per_request(bot, standin):
     driver, _ = bot
     log_request(driver)
-    log_request(driver, "Côte d'Ivoire: =HYPERLINK(\"x\") formation des enseignants")
+    log_request(driver, 'Côte d\'Ivoire: =HYPERLINK("x") formation des enseignants')
     assert valid_ephemeral(driver.command("/ta", "export", user_id=MEMBER))["text"].startswith("Only coordinators")
     assert "on its way" in valid_ephemeral(driver.command("/ta", "export", user_id=COORDINATOR))["text"]
     done = standin.wait_for(lambda: standin.calls_to("files.completeUploadExternal"), what="the upload")[0].args
@@ -208,7 +239,9 @@ def test_member_organisations(bot, standin):
     driver, _ = bot
     listing = blocks_text(valid_ephemeral(driver.command("/iwg", "orgs", user_id=MEMBER)))
     assert "Member organisations* (24)" in listing and "Red por la Infancia" in listing
-    assert valid_ephemeral(driver.command("/iwg", "orgs add WHO #parenting", user_id=MEMBER))["text"].startswith("Only coordinators")
+    assert valid_ephemeral(driver.command("/iwg", "orgs add WHO #parenting", user_id=MEMBER))["text"].startswith(
+        "Only coordinators"
+    )
     updated = valid_ephemeral(driver.command("/iwg", "orgs add who #parenting #laws", user_id=COORDINATOR))
     assert "Updated *World Health Organization (WHO)*" in updated["text"] and "#laws" in updated["text"]
     added = valid_ephemeral(driver.command("/iwg", "orgs add Save the Children (SCI) #response", user_id=COORDINATOR))
@@ -241,14 +274,19 @@ def test_a_by_that_is_no_date_is_part_of_the_need(bot):
     log_request(driver, "Peru: support by marine police #response")
     log_request(driver, "Peru: visits by 12/12")
     assert rows(process, "SELECT need, due_date FROM ta_requests ORDER BY id") == [
-        ("training delivered by phone", None), ("support by marine police", None), ("visits", next_12_december())]
+        ("training delivered by phone", None),
+        ("support by marine police", None),
+        ("visits", next_12_december()),
+    ]
 
 
 def test_assigning_by_short_name_and_reassigning(bot, standin):
     driver, process = bot
     log_request(driver)
-    assert "assigned to *World Health Organization (WHO)*" in valid_ephemeral(
-        driver.command("/ta", "assign TA-1 WHO", user_id=COORDINATOR))["text"]
+    assert (
+        "assigned to *World Health Organization (WHO)*"
+        in valid_ephemeral(driver.command("/ta", "assign TA-1 WHO", user_id=COORDINATOR))["text"]
+    )
     assert rows(process, "SELECT lead FROM ta_requests") == [(None,)]  # "WHO" is not a person
     driver.command("/ta", "assign 1 WHO <@U0LEAD|lead>", user_id=COORDINATOR)
     driver.command("/ta", "status 1 in-progress", user_id=LEAD)
@@ -258,8 +296,9 @@ def test_assigning_by_short_name_and_reassigning(bot, standin):
     # another organisation: the work starts again, and the lead who was replaced is told
     driver.command("/ta", "assign 1 UNICEF Innocenti <@U0NEWLEAD|n>", user_id=COORDINATOR)
     assert rows(process, "SELECT status, lead FROM ta_requests") == [("assigned", "U0NEWLEAD")]
-    told = standin.wait_for(lambda: [m for m in standin.dms_to(LEAD) if "no longer lead" in blocks_text(m)],
-                            what="the former lead's DM")
+    told = standin.wait_for(
+        lambda: [m for m in standin.dms_to(LEAD) if "no longer lead" in blocks_text(m)], what="the former lead's DM"
+    )
     assert "UNICEF Innocenti" in blocks_text(told[0])
 
 
@@ -270,8 +309,14 @@ def test_a_stale_assign_button_does_not_overwrite(bot, standin):
     form = standin.wait_for(lambda: standin.calls_to("views.open"), what="the assign form")[0].args["view"]
     driver.command("/ta", "assign 1 World Bank <@U0LEAD|l>", user_id=COORDINATOR)  # meanwhile
     who = form["blocks"][1]["element"]["options"][0]
-    refused = driver.submit(form, {"organisation": {"value": {"type": "static_select", "selected_option": who}},
-                                   "lead": {"value": {"type": "users_select", "selected_user": None}}}, COORDINATOR).json
+    refused = driver.submit(
+        form,
+        {
+            "organisation": {"value": {"type": "static_select", "selected_option": who}},
+            "lead": {"value": {"type": "users_select", "selected_user": None}},
+        },
+        COORDINATOR,
+    ).json
     assert refused["response_action"] == "errors" and "already assigned" in refused["errors"]["organisation"]
     assert rows(process, "SELECT lead FROM ta_requests") == [(LEAD,)]
     driver.click("ta_assign", "1", COORDINATOR)
@@ -300,7 +345,9 @@ def test_a_short_name_of_another_organisation_is_refused(bot):
     assert "already the short name of *World Health Organization (WHO)*" in refused["text"]
     assert rows(process, "SELECT strategies FROM organisations WHERE short_name = 'WHO'") == [("",)]
     added = valid_ephemeral(driver.command("/iwg", "orgs add <https://x.org|Org>", user_id=COORDINATOR))
-    assert rows(process, "SELECT name, short_name FROM organisations WHERE name LIKE 'Org%'") == [("Org (https://x.org)", None)]
+    assert rows(process, "SELECT name, short_name FROM organisations WHERE name LIKE 'Org%'") == [
+        ("Org (https://x.org)", None)
+    ]
     assert "<https" not in added["text"]
 
 

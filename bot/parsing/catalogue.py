@@ -1,0 +1,150 @@
+"""Every command of SPEC.md with an example: the source of `/iwg help`, of each `help`, and of
+every usage string an error answer shows (`usage()`).
+
+It sits with the grammars (bot/parsing/), not in handlers/, because the grammars raise the
+errors that show usage, and parsing imports nothing above it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    usage: str
+    does: str
+    example: str
+    coordinators_only: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    command: str
+    summary: str
+    subcommands: tuple[Subcommand, ...]
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "/iwg",
+        "the bot itself: help, member organisations, coordinators, the digest",
+        (
+            Subcommand("/iwg help", "what the bot does and every command", "/iwg help"),
+            Subcommand("/iwg coordinators", "who coordinates the group", "/iwg coordinators"),
+            Subcommand(
+                "/iwg coordinators add @user", "makes someone a coordinator", "/iwg coordinators add @Amina", True
+            ),
+            Subcommand(
+                "/iwg coordinators remove @user", "stops someone coordinating", "/iwg coordinators remove @Amina", True
+            ),
+            Subcommand("/iwg orgs", "member organisations and the strategies each offers TA on", "/iwg orgs"),
+            Subcommand(
+                "/iwg orgs add <name> [(<short name>)] [#strategy …]",
+                "adds or updates an organisation",
+                "/iwg orgs add World Health Organization (WHO) #parenting #laws",
+                True,
+            ),
+            Subcommand("/iwg digest", "sends you the weekly digest now", "/iwg digest", True),
+        ),
+    ),
+    Family(
+        "/ta",
+        "technical-assistance requests, from intake to completion",
+        (
+            Subcommand("/ta", "opens the request form", "/ta"),
+            Subcommand(
+                "/ta new <country>: <need> [#strategy …] [by <date>]",
+                "logs a request in one line",
+                "/ta new Kenya: training for social workers #response by 30 March",
+            ),
+            Subcommand(
+                "/ta list [open|mine|all|<status>] [<country>] [#strategy]",
+                "requests, newest first",
+                "/ta list open Kenya",
+            ),
+            Subcommand("/ta show <id>", "one request with its history", "/ta show TA-7"),
+            Subcommand(
+                "/ta assign <id> <organisation> [@lead]",
+                "brokers it to a member organisation",
+                "/ta assign TA-7 WHO @Amina",
+                True,
+            ),
+            Subcommand(
+                "/ta status <id> <status> [note]",
+                "moves it on (coordinators, the lead)",
+                "/ta status TA-7 in-progress first call held",
+            ),
+            Subcommand("/ta note <id> <text>", "adds to its history", "/ta note TA-7 ministry confirmed dates"),
+            Subcommand("/ta export", "every request as a CSV file", "/ta export", True),
+        ),
+    ),
+    Family(
+        "/meetings",
+        "the quarterly schedule, with reminders before each meeting",
+        (
+            Subcommand("/meetings", "upcoming meetings", "/meetings"),
+            Subcommand("/meetings <year>", "that year's schedule", "/meetings 2024"),
+            Subcommand("/meetings post", "posts the schedule in the channel", "/meetings post", True),
+            Subcommand(
+                "/meetings add <title> on <date> [at <time>] [until <date>] [in <place>]",
+                "schedules a meeting",
+                "/meetings add Q1 meeting on 26 February at 14:00",
+                True,
+            ),
+            Subcommand("/meetings cancel <id>", "cancels one, and its reminders", "/meetings cancel M-3", True),
+            Subcommand("/meetings ics", "a calendar file of the upcoming meetings", "/meetings ics"),
+        ),
+    ),
+    Family(
+        "/agenda",
+        "items for the next meeting",
+        (
+            Subcommand("/agenda [<meeting id>]", "items proposed, with proposer and minutes", "/agenda"),
+            Subcommand(
+                "/agenda add <item> [(<n> min)]",
+                "proposes an item",
+                "/agenda add Update on the INSPIRE handbook (15 min)",
+            ),
+            Subcommand("/agenda remove <id>", "withdraws one (the proposer, coordinators)", "/agenda remove A-12"),
+            Subcommand("/agenda post", "posts the agenda in the channel", "/agenda post", True),
+        ),
+    ),
+    Family(
+        "/poll",
+        "quick decisions: dates, venues, priorities",
+        (
+            Subcommand(
+                '/poll "Question?" "Option 1" "Option 2" […] [anonymous] [multiple] [hidden] [closes <when>]',
+                "posts a poll with a button per option",
+                '/poll "Q3 venue?" "Nairobi" "Virtual" closes in 3 days',
+            ),
+            Subcommand(
+                "/poll close <id>", "closes it and posts the result (its author, coordinators)", "/poll close P-5"
+            ),
+            Subcommand("/poll list", "open polls", "/poll list"),
+        ),
+    ),
+)
+
+BY_COMMAND = {family.command: family for family in FAMILIES}
+
+
+def subcommand(head: str) -> Subcommand:
+    """The subcommand whose usage is `head` (`/ta new`), or else the first that begins with it."""
+    every = [s for family in FAMILIES for s in family.subcommands]
+    exact = [s for s in every if s.usage == head]
+    found = exact or [s for s in every if s.usage.startswith(head + " ")]
+    if not found:
+        raise KeyError(head)
+    return found[0]
+
+
+def usage(*heads: str, values: str = "") -> str:
+    """How to type a command, as the error answers show it: every usage string comes from
+    here, so `help` and the answers to a typo never drift apart. One subcommand with its example
+    (`/ta note <id> <text>`, e.g. `/ta note TA-7 …`), or several with the last one's;
+    `values` says what a placeholder may be (`status one of: …`)."""
+    chosen = [subcommand(head) for head in heads]
+    shown = ", ".join(f"`{s.usage}`" for s in chosen) + (f", {values}" if values else "")
+    example = chosen[-1].example
+    return shown if example == chosen[-1].usage else f"{shown}, e.g. `{example}`"

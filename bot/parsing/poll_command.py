@@ -1,0 +1,111 @@
+"""`/poll "Question?" "Option 1" "Option 2" … [flags] [closes <when>]`, read into a NewPoll."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.parsing.catalogue import usage
+from bot.parsing.dates import parse_moment
+from bot.parsing.text import clean_text, echo
+
+USAGE = usage("/poll")
+FLAGS = ("anonymous", "multiple", "hidden")
+MIN_OPTIONS, MAX_OPTIONS = 2, 10
+OPTION_LIMIT = 75  # a button's text
+QUESTION_LIMIT = 200
+# opening quote -> (the quotes that close it, and a pair that may nest inside it). Slack's
+# clients turn "a" into “a”, and some keyboards give ”a” or „a“; a question may quote
+# something itself ("Adopt the “INSPIRE” handbook?"). Single curly quotes work too, where
+# ’ closes only before a space or the end, as it is also the apostrophe (‘Côte d’Ivoire?’).
+QUOTES = {
+    '"': ('"”', ("“", "”")),
+    "“": ('”"', ("“", "”")),
+    "”": ('”"“', None),
+    "„": ('“”"', None),
+    "«": ("»", ("«", "»")),
+    "‘": ("’", ("‘", "’")),
+}
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    question: str
+    options: list[str]
+    anonymous: bool = False
+    multiple: bool = False
+    hidden: bool = False
+    closes_at: datetime | None = None
+
+
+def read_poll(text: str, zone: ZoneInfo, now: datetime) -> NewPoll:
+    """Quoted question and options (straight or curly quotes), then flags and `closes <when>`."""
+    quoted, words, closes = _tokens(text)
+    if not quoted:
+        raise UserError("Put the question and each option in quotes.", USAGE)
+    question, options = quoted[0], quoted[1:]
+    if len(options) < MIN_OPTIONS:
+        raise UserError(f"A poll needs at least {MIN_OPTIONS} options; this one has {len(options)}.", USAGE)
+    if len(options) > MAX_OPTIONS:
+        raise UserError(f"A poll takes at most {MAX_OPTIONS} options; this one has {len(options)}.", USAGE)
+    question = clean_text(question, what="question", limit=QUESTION_LIMIT, usage=USAGE)
+    options = [clean_text(o, what=f"option {n}", limit=OPTION_LIMIT, usage=USAGE) for n, o in enumerate(options, 1)]
+    if len({o.casefold() for o in options}) < len(options):
+        raise UserError("Two options are the same; each must differ.", USAGE)
+    unknown = [w for w in words if w.lower() not in FLAGS]
+    if unknown:
+        raise UserError(
+            f"I don't know “{echo(unknown[0])}”: options go in quotes, and the words after them can be "
+            "anonymous, multiple, hidden and closes <when>.",
+            USAGE,
+        )
+    closes_at = None
+    if closes is not None:
+        if not closes.strip():
+            raise UserError("Say when it closes, e.g. closes in 3 days.", USAGE)
+        closes_at = parse_moment(closes, zone, now)
+        if closes_at <= now:
+            raise UserError(f"“{echo(closes)}” is in the past; a poll must close in the future.", USAGE)
+    flags = {w.lower() for w in words}
+    return NewPoll(question, options, "anonymous" in flags, "multiple" in flags, "hidden" in flags, closes_at)
+
+
+def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
+    """(the quoted texts, the bare words before `closes`, the text after `closes` or None)."""
+    quoted, words, i = [], [], 0
+    while i < len(text):
+        char = text[i]
+        if char in QUOTES:
+            end = _closing(text, i)
+            if end is None:
+                raise UserError(f"A quote is not closed: {echo(text[i:], 40)}", USAGE)
+            quoted.append(text[i + 1 : end])
+            i = end + 1
+        elif char.isspace():
+            i += 1
+        else:
+            match = re.match(r"\S+", text[i:])
+            word = match.group(0)
+            if word.lower() == "closes":
+                return quoted, words, text[i + len(word) :]
+            words.append(word)
+            i += len(word)
+    return quoted, words, None
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the quote opened at `start` closes, past any pair nested inside it."""
+    closers, nested = QUOTES[text[start]]
+    depth = 0
+    for j in range(start + 1, len(text)):
+        char = text[j]
+        if nested and char == nested[0]:
+            depth += 1
+        elif nested and depth and char == nested[1]:
+            depth -= 1
+        elif char in closers and (char != "’" or j + 1 == len(text) or text[j + 1].isspace() or text[j + 1] in QUOTES):
+            return j
+    return None

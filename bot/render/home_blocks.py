@@ -1,0 +1,108 @@
+"""The App Home's view, and the agenda form its button opens."""
+
+from __future__ import annotations
+
+from bot.domain.digest import Digest
+from bot.parsing.slack_text import escape, truncate
+from bot.render import meeting_blocks
+from bot.render.blocks import context, divider, header, section
+from bot.render.digest_blocks import more, poll_line, request_lines, status_counts
+from storage.agenda import AgendaItem
+from storage.meetings import Meeting
+from storage.polls import Poll
+from storage.ta_requests import TARequest
+
+HOME_NEW_REQUEST = "home_new_request"
+HOME_PROPOSE = "home_propose_item"
+AGENDA_FORM = "agenda_form"
+
+
+def home_view(
+    requests: list[TARequest],
+    request_total: int,
+    meeting: Meeting | None,
+    items: list[AgendaItem],
+    item_count: int,
+    polls: list[Poll],
+    digest: Digest | None,
+) -> dict:
+    """The App Home of one member: their requests, the next meeting, open polls; and for
+    coordinators, the digest's counts. At most about 60 blocks (a Home view takes 100)."""
+    blocks = [
+        header("IWG Bot"),
+        section(
+            "*Your TA requests* (asked or led)" + ("" if requests else "\nNone yet."),
+            accessory={
+                "type": "button",
+                "action_id": HOME_NEW_REQUEST,
+                "style": "primary",
+                "text": {"type": "plain_text", "text": "New TA request"},
+            },
+        ),
+    ]
+    blocks += request_lines(requests[:10]) + more(min(len(requests), 10), request_total, "`/ta list mine`")
+    blocks.append(divider())
+    if meeting:
+        lines = meeting_blocks.agenda_lines(items[:10])
+        agenda = "\n".join(lines) if lines else "No agenda items yet."
+        blocks.append(
+            section(
+                f"*Next meeting: {meeting.ref} {escape(meeting.title)}*\n{meeting_blocks.when(meeting)} · "
+                f"{meeting_blocks.where(meeting)}",
+                accessory={
+                    "type": "button",
+                    "action_id": HOME_PROPOSE,
+                    "text": {"type": "plain_text", "text": "Propose an item"},
+                },
+            )
+        )
+        blocks.append(section(truncate(agenda, 2900)))
+        blocks += more(min(len(items), 10), item_count, "`/agenda`")
+    else:
+        blocks.append(section("*Next meeting*\nNone scheduled."))
+    blocks.append(divider())
+    blocks.append(section("*Open polls*\n" + ("\n".join(poll_line(p) for p in polls[:10]) if polls else "None.")))
+    if digest:
+        blocks += [
+            divider(),
+            section(
+                "*For coordinators*\n"
+                f"New this week: *{digest.new_total}* · stuck: *{digest.stuck_total}* · "
+                f"completed this week: *{digest.completed}*\n{status_counts(digest.open_by_status)}"
+            ),
+            context("`/iwg digest` sends you the whole digest now."),
+        ]
+    return {"type": "home", "blocks": blocks}
+
+
+def agenda_form(meeting: Meeting) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": AGENDA_FORM,
+        "private_metadata": str(meeting.id),
+        "title": {"type": "plain_text", "text": "Propose an item"},
+        "submit": {"type": "plain_text", "text": "Propose"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(f"For *{meeting.ref} {escape(meeting.title)}*, {meeting_blocks.when(meeting)}"),
+            {
+                "type": "input",
+                "block_id": "item",
+                "label": {"type": "plain_text", "text": "Item"},
+                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 300},
+            },
+            {
+                "type": "input",
+                "block_id": "minutes",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Minutes it needs"},
+                "element": {
+                    "type": "number_input",
+                    "action_id": "value",
+                    "is_decimal_allowed": False,
+                    "min_value": "1",
+                    "max_value": "600",
+                },
+            },
+        ],
+    }

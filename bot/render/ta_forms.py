@@ -1,0 +1,105 @@
+"""The TA forms (modals): a new request, and assigning one to a member organisation."""
+
+from __future__ import annotations
+
+from bot.domain.ta import KINDS
+from bot.parsing.slack_text import truncate
+from bot.parsing.strategies import STRATEGIES
+from bot.render.blocks import section
+from bot.render.ta_blocks import one_line
+from storage.organisations import Organisation
+from storage.ta_requests import TARequest
+
+REQUEST_FORM = "ta_request_form"
+ASSIGN_FORM = "ta_assign_form"
+
+
+def request_form() -> dict:
+    """The modal a bare `/ta` opens."""
+
+    def option(value: str, label: str) -> dict:
+        return {"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": value}
+
+    return {
+        "type": "modal",
+        "callback_id": REQUEST_FORM,
+        "title": {"type": "plain_text", "text": "New TA request"},
+        "submit": {"type": "plain_text", "text": "Log request"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "country",
+                "label": {"type": "plain_text", "text": "Country"},
+                "hint": {"type": "plain_text", "text": "English name or ISO code, e.g. Kenya or KE"},
+                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 100},
+            },
+            {
+                "type": "input",
+                "block_id": "need",
+                "label": {"type": "plain_text", "text": "What is needed"},
+                "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 2000},
+            },
+            {
+                "type": "input",
+                "block_id": "strategies",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "INSPIRE strategies"},
+                "element": {
+                    "type": "multi_static_select",
+                    "action_id": "value",
+                    "placeholder": {"type": "plain_text", "text": "Choose any that apply"},
+                    "options": [option(s.tag, s.name) for s in STRATEGIES],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "kind",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Kind of support"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": [option(k, label) for k, label in KINDS.items()],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "due",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Needed by"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+        ],
+    }
+
+
+def assign_form(request: TARequest, organisations: list[Organisation], matching: list[Organisation]) -> dict:
+    """The modal the Assign button opens: organisation (best matches first) and lead."""
+    first = list(matching) + [o for o in organisations if o not in matching]
+    # Slack's menus take 100 options: the best matches come first (the group has ~25)
+    options = [{"text": {"type": "plain_text", "text": truncate(o.label, 75)}, "value": str(o.id)} for o in first[:100]]
+    return {
+        "type": "modal",
+        "callback_id": ASSIGN_FORM,
+        "private_metadata": str(request.id),
+        "title": {"type": "plain_text", "text": f"Assign {request.ref}"},
+        "submit": {"type": "plain_text", "text": "Assign"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(one_line(request)),
+            {
+                "type": "input",
+                "block_id": "organisation",
+                "label": {"type": "plain_text", "text": "Member organisation"},
+                "element": {"type": "static_select", "action_id": "value", "options": options},
+            },
+            {
+                "type": "input",
+                "block_id": "lead",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Lead person"},
+                "element": {"type": "users_select", "action_id": "value"},
+            },
+        ],
+    }
