@@ -1,4 +1,4 @@
-"""The shape every slash command shares: parse, run, and always answer in the ack."""
+"""The shape every slash command, button and form (modal) shares: read, run, and always answer."""
 
 from __future__ import annotations
 

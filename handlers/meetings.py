@@ -66,13 +66,15 @@ def send_ics(services: Services, client: WebClient, asker: str, response_url: st
             "There are no upcoming meetings to put in a calendar.", hint="`/meetings 2024` shows a past year."
         )
 
-    file = File(
-        filename="iwg-meetings.ics",
-        title="IWG meetings",
-        content=meetings_ics(found, now),
-        comment="The upcoming IWG meetings: open the file to add them to your calendar.",
-    )
-    services.after_ack.send_file(client, asker, file, "the calendar file", response_url)
+    def make() -> File:
+        return File(
+            filename="iwg-meetings.ics",
+            title="IWG meetings",
+            content=meetings_ics(found, now),
+            comment="The upcoming IWG meetings: open the file to add them to your calendar.",
+        )
+
+    services.after_ack.send_file(client, asker, make, "the calendar file", response_url)
     return Reply.of(
         f"A calendar file of the {len(found)} upcoming meetings is on its way to your direct messages.",
         ":spiral_calendar_pad:",

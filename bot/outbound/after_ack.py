@@ -36,18 +36,20 @@ class File:
     comment: str
 
 
-def tell(response_url: str, problem: str) -> bool:
-    """Tell the member who typed a command or clicked, where they did it; False if Slack no
-    longer takes that response_url (expired, or used up) or cannot be reached."""
+def tell(response_url: str, problem: str, about: str = "a refusal") -> bool:
+    """Tell the member who typed a command or clicked, where they did it; False (and a log
+    line saying `about` what) if there is no response_url, Slack no longer takes it
+    (expired, or used up) or cannot be reached."""
     if not response_url:
+        log.warning("could not tell the member of %s: no response_url", about)
         return False
     try:
         answer = WebhookClient(response_url, timeout=5).send(**error_reply(problem).as_ack())
     except Exception as error:
-        log.warning("could not answer through the response_url: %s", failure(error))
+        log.warning("could not tell the member of %s: %s", about, failure(error))
         return False
     if answer.status_code >= 300:
-        log.warning("could not answer through the response_url: HTTP %s", answer.status_code)
+        log.warning("could not tell the member of %s: HTTP %s", about, answer.status_code)
     return answer.status_code < 300
 
 
@@ -83,22 +85,33 @@ class AfterAck:
                 if code not in TRIGGER_ERRORS:
                     raise
                 log.warning("%s not opened: %s", what, code)
-                tell(response_url, f"Slack gave up waiting for {what} to open; please try again.")
+                tell(
+                    response_url,
+                    f"Slack gave up waiting for {what} to open; please try again.",
+                    about=f"{what} not opened",
+                )
 
         self._submit(self._forms, run, what)
 
-    def send_file(self, client: WebClient, user_id: str, file: File, what: str, response_url: str) -> None:
-        """Upload `file` to the member's DMs. The ack said it is on its way, so if Slack
-        refuses or cannot be reached, they are told through the command's response_url."""
+    def send_file(
+        self, client: WebClient, user_id: str, make: Callable[[], File], what: str, response_url: str
+    ) -> None:
+        """Make the file (`make`: a query and a CSV of every request can take seconds, which
+        the ack must not wait for) and upload it to the member's DMs. The ack said it is on
+        its way, so if that fails, they are told through the command's response_url."""
 
         def run() -> None:
             try:
-                upload_to_dm(client, user_id, file)
+                upload_to_dm(client, user_id, make())
             except Exception as error:  # Slack's refusal, or the network after the client's retries
                 slack = isinstance(error, SlackApiError)
                 code = error.response.get("error", "") if slack else type(error).__name__
                 log.warning("%s not sent: %s", what, code if slack else failure(error))
-                tell(response_url, f"I could not send {what} to your direct messages ({code}); please try again.")
+                tell(
+                    response_url,
+                    f"I could not send {what} to your direct messages ({code}); please try again.",
+                    about=f"{what} not sent",
+                )
 
         self.run(run, what)
 

@@ -130,13 +130,18 @@ class NoticeSender:
 
     def channel_problem(self, notice: Notice) -> Where:
         channel, code = notice.subject, notice.detail.get("error", "")
-        what = cannot_post(channel, "reminders, polls and results", code, {}) + " "
-        fix = (
-            "Or set IWG_CHANNEL to a channel I am in."
-            if code in NOT_A_MEMBER
-            else "If it was archived, set IWG_CHANNEL to the group's new channel."
-        )
-        return self.direct_message(notice, Reply.of(what + fix, ":warning:"))
+        if code in NOT_A_MEMBER:
+            what = (
+                f"I could not post in <#{channel}>: I am not a member of it, or it is private and I was not "
+                f"added. Posts meant for it (reminders, polls, results) are not reaching it. Invite me there with "
+                f"{INVITE}, or set IWG_CHANNEL to a channel I am in."
+            )
+        else:
+            what = (
+                f"Slack will not take my posts in <#{channel}> ({escape(code)}): posts meant for it are not "
+                "reaching it. If it was archived, set IWG_CHANNEL to the group's new channel."
+            )
+        return self.direct_message(notice, Reply.of(what, ":warning:"))
 
     def tell_asker(self, notice: Notice) -> Where:
         return self.direct_message(notice, error_reply(notice.detail.get("text", "")))
@@ -262,11 +267,12 @@ class NoticeSender:
 
     def _tell(self, asked: dict, problem: str) -> None:
         """Where they typed the command (its response_url), or else in a DM."""
-        if not tell(asked.get("response_url", ""), problem):
+        if not tell(asked.get("response_url", ""), problem, about=f"{asked.get('what', 'a post')} refused"):
             self.services.outbox.add(NoticeKind.POST_REFUSED, asked.get("what", ""), asked["asker"], {"text": problem})
 
 
 NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
+INVITE = "`/invite @IWG Bot`"  # how a member brings the bot into a channel
 
 
 def cannot_post(channel: str, what: str, code: str, asked: dict) -> str:
@@ -276,17 +282,14 @@ def cannot_post(channel: str, what: str, code: str, asked: dict) -> str:
     if code == GAVE_UP:
         return f"I could not post {what}: Slack could not be reached for hours. Please try again."
     if code not in NOT_A_MEMBER:
-        return f"Slack refused to post {what} in <#{channel}> ({escape(code)})."
+        return f"Slack refused to post {what} ({escape(code)}); please try again."
     name = asked.get("channel_name", "")
     if channel == asked.get("asked_in", channel) and (name == "directmessage" or name.startswith("mpdm-")):
         return (
             f"I cannot post {what} in a direct message between members: no app can join one. "
-            "Type the command in a channel instead, after inviting me there with `/invite @IWG Bot`."
+            f"Type the command in a channel instead, after inviting me there with {INVITE}."
         )
-    return (
-        f"I could not post {what} in <#{channel}>: I am not a member of it, or it is private and I was not "
-        "added. Invite me with `/invite @IWG Bot`, then try again."
-    )
+    return f"I could not post {what} in <#{channel}>: I am not a member of it. Invite me with {INVITE}, then try again."
 
 
 def render_message(polls: PollRepository, client: WebClient, poll: Poll) -> Reply:

@@ -19,12 +19,12 @@ from typing import TextIO
 from urllib.parse import urlencode
 
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.outbound.courier import Courier
 from bot.parsing.slack_text import escape
 from bot.render.console_text import blocks_to_text, mrkdwn_to_text
+from bot.run.front_door import bolt_request
 from bot.run.local_slack import LocalSlack
 
 USER = "U0CONSOLE"
@@ -186,7 +186,7 @@ class Console:
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
         }
-        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+        return self.app.dispatch(bolt_request(body, headers))
 
     def send_command(self, command: str, text: str) -> None:
         """Send what Slack would: form-encoded, signed, text escaped and mentions resolved."""

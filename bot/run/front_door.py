@@ -10,7 +10,7 @@ log, to anyone. Here the steps run in the order that keeps a stranger out of eve
 2. the body, decoded and made into Bolt's own request object (which parses it), and
    checked to have the shape of what Slack sends (a slash command, a click, a form, an
    event): 400 if it does not. The handlers check each value again as they read it
-   (handlers/forms.py); this only keeps out what Bolt itself would trip over.
+   (handlers/interactions.py); this only keeps out what Bolt itself would trip over.
 3. replays: a request's signature (an event's ID, as Slack re-sends an event with a new
    signature) is recorded in the database before it is acted on; seen before, by this
    process or another, it is answered 200 with an empty body and not acted on again. One
@@ -35,7 +35,9 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt import App, BoltResponse
+from slack_bolt.context import BoltContext
 from slack_bolt.request import BoltRequest
+from slack_bolt.request.internals import build_context
 
 from bot.errors import failure
 from storage.seen_requests import SeenRequestRepository
@@ -147,7 +149,7 @@ def read_request(raw: bytes, headers: dict[str, str]) -> BoltRequest:
     except UnicodeDecodeError:
         raise Refusal(400, "body is not UTF-8") from None
     try:
-        request = BoltRequest(body=text, headers=headers)
+        request = bolt_request(text, headers)
     except Exception:  # JSON that does not parse, or a value of a type Bolt trips over
         raise Refusal(400, "body does not parse as Slack's") from None
     payload = request.body
@@ -164,6 +166,21 @@ def read_request(raw: bytes, headers: dict[str, str]) -> BoltRequest:
     except ValidationError as error:  # the field's path, never its value
         where = ", ".join(".".join(str(part)[:20] for part in e["loc"]) for e in error.errors()[:3])
         raise Refusal(400, f"{shape.__name__} malformed at {where}") from None
+    return request
+
+
+def bolt_request(text: str, headers: dict) -> BoltRequest:
+    """Bolt's request for a body, read as Slack meant it. Bolt takes any form body with the
+    letters `payload` in it for an interaction and, finding no `payload` field, reads it as
+    nothing (slack_bolt.request.internals.parse_body), so a command whose text says
+    "payload" went unanswered. Such a body is read here as the form it is; the raw text is
+    kept for Bolt's own signature check."""
+    request = BoltRequest(body=text, headers=headers)
+    if request.body == {} and text and not text.startswith("{"):
+        fields = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" not in fields:
+            request.body = fields
+            request.context = build_context(BoltContext({}), fields)
     return request
 
 
