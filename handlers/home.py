@@ -74,8 +74,7 @@ def home_view(services: Services, user_id: str) -> dict:
     requests, total = services.digest_queries.involving(user_id, limit=10)
     upcoming = services.meetings.upcoming(services.storage.clock(), limit=1)
     meeting = upcoming[0] if upcoming else None
-    items = services.agenda.for_meeting(meeting.id, limit=10) if meeting else []
-    item_count = services.agenda.totals(meeting.id)[0] if meeting else 0
+    items, item_count, _ = services.meeting_service.agenda_so_far(meeting, limit=10) if meeting else ([], 0, 0)
     polls = services.polls.open_polls(user_id, services.settings.channel, limit=10)
     digest = services.digest(user_id) if services.coordinators.is_coordinator(user_id) else None
     return home_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)

@@ -60,12 +60,11 @@ class OrganisationRepository:
 
     def named(self, text: str) -> Organisation | None:
         """The organisation whose name or short name this is exactly (any case)."""
-        rows = list(
-            self.storage.db.query(
-                "SELECT * FROM organisations WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1", [text, text]
-            )
+        return self.storage.one(
+            "SELECT * FROM organisations WHERE name = ? OR short_name = ? ORDER BY id LIMIT 1",
+            [text, text],
+            Organisation.from_row,
         )
-        return Organisation.from_row(rows[0]) if rows else None
 
     def save(self, name: str, short_name: str | None, strategies: list[str] | None) -> tuple[Saved, Organisation]:
         """Add an organisation, or set the strategies of the one listed under `name`.
