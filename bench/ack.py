@@ -348,6 +348,8 @@ def commands(driver: BodyDriver, poll_id: int | None, poll_options: int, poll_ts
         "/iwg orgs",
         "/ta list",
         "/ta list all Kenya",
+        "/ta list Uganda",
+        "/ta list stuck",
         "/ta show TA-50000",
         "/ta new Kenya: bench need #safe",
         "/ta note 50000 bench note",

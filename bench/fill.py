@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.parsing.places import KEYS_VERSION, search_keys  # noqa: E402
 from storage import Storage  # noqa: E402
 
 USERS = [f"U{n:04d}" for n in range(1, 501)]
@@ -320,7 +321,7 @@ def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[
         requests.append(
             (
                 request_id,
-                rng.choice(COUNTRIES),
+                _places(rng),
                 need,
                 strategies,
                 kind,
@@ -340,11 +341,24 @@ def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[
         requests,
     )
     conn.executemany(
+        "INSERT INTO ta_places (place, request_id) VALUES (?, ?)",
+        [(key, r[0]) for r in requests for key in search_keys(r[1])],
+    )
+    conn.execute("UPDATE versions SET n = ? WHERE name = 'ta_places'", [KEYS_VERSION])
+    conn.executemany(
         "INSERT INTO ta_events (request_id, at, actor, kind, status, organisation_id, lead, text)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         events,
     )
     return len(requests), len(events)
+
+
+def _places(rng: random.Random) -> str:
+    """Mostly one country; one request in ten for several, or for a region (Eastern Africa)."""
+    roll = rng.random()
+    if roll < 0.05:
+        return " ".join(dict.fromkeys(rng.sample(COUNTRIES, 3)))
+    return "014" if roll < 0.1 else rng.choice(COUNTRIES)
 
 
 # --- meetings and agenda ------------------------------------------------------------------------

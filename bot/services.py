@@ -10,6 +10,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot.domain.digest import Digest, DigestService, gather
 from bot.domain.meetings import MeetingService
+from bot.domain.organisations import OrganisationService
 from bot.domain.permissions import require_coordinator
 from bot.domain.polls import PollService
 from bot.domain.reminders import ReminderService
@@ -26,7 +27,8 @@ from storage.organisations import OrganisationRepository
 from storage.outbox import OutboxRepository
 from storage.polls import PollRepository
 from storage.reminders import ReminderRepository
-from storage.ta_requests import TADigestQueries, TARequestRepository
+from storage.ta_digest import TADigestQueries
+from storage.ta_requests import TARequestRepository
 
 
 @dataclass(kw_only=True)
@@ -44,6 +46,7 @@ class Services:
     digest_queries: TADigestQueries
     # the group's rules
     ta_service: TAService
+    organisation_service: OrganisationService
     meeting_service: MeetingService
     reminder_service: ReminderService
     poll_service: PollService
@@ -73,6 +76,7 @@ class Services:
             outbox=outbox,
             digest_queries=TADigestQueries(storage),
             ta_service=TAService(storage, ta_requests, organisations, coordinators, outbox),
+            organisation_service=OrganisationService(storage, organisations, coordinators),
             meeting_service=MeetingService(
                 storage, meetings, agenda, coordinators, reminder_service, settings.timezone
             ),

@@ -69,18 +69,24 @@ def button(
     """Register `handle` for a button (an action_id, or a pattern of them). The click is
     acknowledged with nothing, as Slack wants; what `handle` answers, or its UserError,
     reaches the one who clicked through the response_url right after the ack, shown only to
-    them (`replace_original`: in place of the message, for the next page of a list)."""
+    them (`replace_original`: in place of the message, for the next page of a list). A click
+    in the App Home has no response_url: the answer goes to their DM, through the outbox."""
 
     def listener(ack, body, action, client: WebClient, respond) -> None:
         replace = False
+        click = None
         try:
-            reply = handle(Click.of(body, action), client)
+            click = Click.of(body, action)
+            reply = handle(click, client)
             replace = replace_original
         except UserError as refusal:
             reply = refusal_reply(refusal)
         except Exception as error:
             log.error("button %s failed: %s", action.get("action_id"), failure(error))
             reply = sorry_reply()
+        if reply is not None and click is not None and not click.response_url:
+            services.outbox.add(NoticeKind.CLICK_ANSWER, click.action_id, click.user_id, {"text": reply.text})
+            reply = None
         ack()
         if reply is not None:
             services.after_ack.run(lambda: respond(**reply.as_ack(), replace_original=replace), "answering a click")

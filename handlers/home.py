@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from bot.domain.digest import needs_you
 from bot.errors import UserError
 from bot.parsing.meeting_command import check_minutes
 from bot.render import home_blocks, ta_forms
@@ -76,5 +77,14 @@ def home_view(services: Services, user_id: str) -> dict:
     meeting = upcoming[0] if upcoming else None
     items, item_count, _ = services.meeting_service.agenda_so_far(meeting, limit=10) if meeting else ([], 0, 0)
     polls = services.polls.open_polls(user_id, services.settings.channel, limit=10)
-    digest = services.digest(user_id) if services.coordinators.is_coordinator(user_id) else None
-    return home_blocks.home_view(requests, total, meeting, items, item_count, polls, digest)
+    digest, stuck = None, None
+    if services.coordinators.is_coordinator(user_id):
+        digest = services.digest(user_id)
+        stuck = needs_you(
+            services.digest_queries,
+            services.organisations,
+            services.storage.clock(),
+            services.settings.timezone,
+            limit=home_blocks.NEEDS_YOU_TOP,
+        )
+    return home_blocks.home_view(requests, total, meeting, items, item_count, polls, digest, stuck)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from bot.errors import UserError
-from bot.parsing.iwg_command import ORGS_USAGE, read_organisation
-from bot.parsing.slack_text import escape, mention
+from bot.parsing.iwg_command import ORGS_USAGE
+from bot.parsing.slack_text import mention
 from bot.parsing.text import echo, parse_user, split_command
 from bot.render import iwg_blocks
 from bot.render.blocks import Reply
 from bot.render.iwg_blocks import COORDINATORS_USAGE
-from bot.render.ta_blocks import strategy_tags
 from bot.services import Services
 from handlers import help
 from handlers.common import SlashCommand, slash_command
 from handlers.router import Router
 from storage import Removal
-from storage.organisations import Saved
 
 
 def register(app: Router, services: Services) -> None:
@@ -75,14 +73,8 @@ def organisations(services: Services, asker: str, text: str) -> Reply:
     action, rest = split_command(text)
     if action == "":
         return iwg_blocks.organisations_reply(services.organisations.list())
-    if action != "add":
+    rules = services.organisation_service
+    changes = {"add": rules.add, "set": rules.set, "rename": rules.rename, "remove": rules.remove}
+    if action not in changes:
         raise UserError(f"`/iwg orgs {echo(action)}` is not a form I know.", ORGS_USAGE)
-    services.require_coordinator(asker, "add or change member organisations")
-    new = read_organisation(rest)
-    outcome, organisation = services.organisations.save(new.name, new.short_name, new.strategies)
-    if outcome is Saved.CLASH:
-        raise UserError(
-            f"“{escape(new.short_name)}” is already the short name of *{escape(organisation.label)}*.", ORGS_USAGE
-        )
-    offers = strategy_tags(organisation.strategies) if organisation.strategies else "no strategies yet"
-    return Reply.of(f"{outcome.value} *{escape(organisation.label)}*, offering {offers}.", ":white_check_mark:")
+    return iwg_blocks.organisation_changed(changes[action](asker, rest))

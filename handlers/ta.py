@@ -7,32 +7,37 @@ from datetime import date
 
 from slack_sdk import WebClient
 
+from bot.domain.organisations import candidates
 from bot.domain.ta import KINDS
 from bot.errors import UserError
 from bot.outbound.after_ack import File
+from bot.outbound.names import display_names
 from bot.parsing.catalogue import BY_COMMAND
-from bot.parsing.countries import find_country
+from bot.parsing.places import read_where
 from bot.parsing.slack_text import escape
 from bot.parsing.strategies import find_strategy
 from bot.parsing.ta_command import (
     ASSIGN_USAGE,
     NEED_LIMIT,
     SHOW_USAGE,
+    Edit,
     NewRequest,
-    list_query,
-    parse_list,
     parse_new,
     read_assign,
+    read_edit,
     read_note,
+    read_reopen,
     read_status,
     request_id,
 )
+from bot.parsing.ta_list_command import parse_list
 from bot.parsing.text import clean_text, echo, parse_ref, split_command
 from bot.render import csv_export, ta_blocks, ta_forms
 from bot.render.blocks import Reply, field_error, section
 from bot.services import Services
 from handlers import help
 from handlers.common import SlashCommand, button, form, slash_command
+from handlers.home import refresh_home
 from handlers.interactions import NOT_OURS, Click, FormValues, metadata_id
 from handlers.router import Router
 from storage.organisations import Organisation
@@ -46,8 +51,20 @@ def register(app: Router, services: Services) -> None:
         app, services, ta_blocks.PAGE_BUTTON, lambda click, client: next_page(services, click), replace_original=True
     )
     button(app, services, ta_blocks.HISTORY_BUTTON, lambda click, client: earlier_history(services, click))
+    button(
+        app,
+        services,
+        ta_blocks.CHANGE_PLACES_BUTTON,
+        lambda click, client: change_places_button(services, click, client),
+    )
     form(app, ta_forms.REQUEST_FORM, lambda user, view: submit_request_form(services, user, view))
-    form(app, ta_forms.ASSIGN_FORM, lambda user, view: submit_assign_form(services, user, view))
+    form(
+        app,
+        ta_forms.ASSIGN_FORM,
+        lambda user, view: submit_assign_form(services, user, view),
+        then=lambda user, client: refresh_home(services, client, user),  # its Needs you, if opened there
+    )
+    form(app, ta_forms.PLACES_FORM, lambda user, view: submit_places_form(services, user, view))
 
 
 def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None:
@@ -64,6 +81,8 @@ def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None
         "assign": lambda: assign(services, cmd.user_id, rest),
         "status": lambda: status(services, cmd.user_id, rest),
         "note": lambda: note(services, cmd.user_id, rest),
+        "edit": lambda: edit(services, cmd.user_id, rest),
+        "reopen": lambda: reopen(services, cmd.user_id, rest),
         "export": lambda: export(services, cmd, client),
     }
     if sub not in subcommands:
@@ -77,19 +96,21 @@ def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None
 def new(services: Services, requester: str, text: str) -> Reply:
     new_request = parse_new(text, services.settings.timezone, services.storage.clock())
     request = services.ta_service.log(new_request, requester)
-    return ta_blocks.logged(request, services.ta_service.matching_organisations(request))
+    matching = services.ta_service.matching_organisations(request)
+    return ta_blocks.logged(request, matching, new_request.corrected, new_request.due_problem)
 
 
 def list_requests(services: Services, asker: str, text: str, page: int = 0) -> Reply:
-    wanted = parse_list(text, asker)
+    query = parse_list(text, asker)
+    wanted = services.ta_service.search(query, asker, services.storage.clock(), services.settings.timezone)
     requests, total = services.ta_requests.search(wanted, ta_blocks.PAGE_SIZE, page * ta_blocks.PAGE_SIZE)
-    organisations = {o.id: o for o in services.organisations.list()}
-    return ta_blocks.listing(requests, total, page, list_query(wanted), organisations)
+    organisations = services.organisations.every()  # removed ones too: closed requests name them
+    return ta_blocks.listing(requests, total, page, query, organisations)
 
 
 def show(services: Services, text: str) -> Reply:
     request = services.ta_service.get(request_id(text, SHOW_USAGE))
-    organisations = {o.id: o for o in services.organisations.list()}
+    organisations = services.organisations.every()  # removed ones too: closed requests name them
     return ta_blocks.detail(
         request, organisations.get(request.organisation_id), services.ta_requests.history(request.id), organisations
     )
@@ -117,23 +138,49 @@ def status(services: Services, actor: str, text: str) -> Reply:
 def note(services: Services, actor: str, text: str) -> Reply:
     wanted, body = read_note(text)
     request = services.ta_service.note(actor, wanted, body)
-    return Reply.of(f"Noted on {request.ref}.", ":memo:")
+    told = {"requester": request.requester != actor, "lead": request.lead not in (None, actor, request.requester)}
+    said = {
+        (True, True): " The requester and the lead have been told.",
+        (True, False): " The requester has been told.",
+        (False, True): " The lead has been told.",
+    }
+    return Reply.of(f"Noted on {request.ref}." + said.get((told["requester"], told["lead"]), ""), ":memo:")
+
+
+def edit(services: Services, actor: str, text: str) -> Reply:
+    wanted, change = read_edit(text, services.settings.timezone, services.storage.clock())
+    request = services.ta_service.edit(actor, wanted, change)
+    told = "" if request.requester == actor else " The requester has been told."
+    reply = Reply.of(f"{request.ref} is corrected." + told, ":pencil2:")
+    return Reply(text=reply.text, blocks=[*reply.blocks, section(ta_blocks.one_line(request))])
+
+
+def reopen(services: Services, actor: str, text: str) -> Reply:
+    wanted, why = read_reopen(text)
+    request = services.ta_service.reopen(actor, wanted, why)
+    told = "" if request.requester == actor else " The requester has been told."
+    return Reply.of(f"{request.ref} is reopened: back to *{request.status}*.{told}", ":recycle:")
 
 
 def export(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     services.require_coordinator(cmd.user_id, "export the requests")
-    services.after_ack.send_file(client, cmd.user_id, lambda: export_file(services), "the CSV export", cmd.response_url)
+    make = lambda: export_file(services, client)  # noqa: E731
+    services.after_ack.send_file(client, cmd.user_id, make, "the CSV export", cmd.response_url)
     return Reply.of("The CSV of every TA request is on its way to your direct messages.", ":outbox_tray:")
 
 
-def export_file(services: Services) -> File:
-    """Every request as CSV, made after the ack (100,000 requests take about 2 s)."""
+def export_file(services: Services, client: WebClient) -> File:
+    """Every request as CSV, made after the ack (100,000 requests take about 2 s); each
+    person's name is asked of Slack once (names are cached per process)."""
     rows = services.ta_requests.export_rows()
+    people = {row["requester"] for row in rows} | {row["lead"] for row in rows if row["lead"]}
+    people |= {note.actor for row in rows for note in row["notes"]}
+    names = display_names(client, people)
     day = services.storage.clock().astimezone(services.settings.timezone).date().isoformat()
     return File(
         filename=f"iwg-ta-requests-{day}.csv",
         title=f"IWG TA requests, {day}",
-        content=csv_export.requests_csv(rows),
+        content=csv_export.requests_csv(rows, names),
         comment=f"All {len(rows)} TA request{'' if len(rows) == 1 else 's'}, as of today.",
     )
 
@@ -141,7 +188,7 @@ def export_file(services: Services) -> File:
 def _one_organisation(services: Services, name: str) -> Organisation:
     if not name.strip():
         raise UserError("Name the member organisation.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
-    found = services.organisations.match(clean_text(name, what="organisation", limit=200))
+    found = candidates(services.organisations, clean_text(name, what="organisation", limit=200))
     if not found:
         raise UserError(f"No member organisation is called “{echo(name)}”.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
     if len(found) > 1:
@@ -200,10 +247,30 @@ def earlier_history(services: Services, click: Click) -> Reply:
         raise UserError(NOT_OURS) from None
     request = services.ta_service.get(request_id)
     earlier = [e for e in services.ta_requests.history(request.id) if e.id < before]
-    organisations = {o.id: o for o in services.organisations.list()}
+    organisations = services.organisations.every()  # removed ones too: closed requests name them
     blocks = [section(f"*{request.ref}*: earlier history")]
     blocks += ta_blocks.history_blocks(request, earlier, organisations, ta_blocks.MAX_BLOCKS - 1)
     return Reply(text=f"{request.ref}: earlier history", blocks=blocks)
+
+
+def change_places_button(services: Services, click: Click, client: WebClient) -> None:
+    """*Change country…* under a receipt that read a typo: the places form, for those who may."""
+    request = services.ta_service.get(_button_request(click))
+    services.ta_service.may_edit(click.user_id, request)
+    view = ta_forms.places_form(request)
+    services.after_ack.open_form(client, click.trigger_id, view, "the change form", click.response_url)
+
+
+def submit_places_form(services: Services, actor: str, view: dict) -> dict[str, str]:
+    """Correct the places as the form says; {} when done (or nothing changed), else the error."""
+    try:
+        where = read_where(FormValues.of(view).text("country"), correct=False)
+        request = services.ta_service.get(metadata_id(view))
+        if where.codes != request.country:
+            services.ta_service.edit(actor, request.id, Edit("places", where=where))
+    except UserError as refusal:
+        return {"country": field_error(refusal.problem)}
+    return {}
 
 
 def submit_assign_form(services: Services, actor: str, view: dict) -> dict[str, str]:
@@ -213,7 +280,7 @@ def submit_assign_form(services: Services, actor: str, view: dict) -> dict[str, 
         request_id = metadata_id(view)
         chosen = values.selected("organisation")
         organisation = services.organisations.get(int(chosen)) if chosen and chosen.isdigit() else None
-        if organisation is None:
+        if organisation is None or organisation.removed:
             raise UserError(
                 "Pick one of the organisations listed."
                 if not chosen or not chosen.isdigit()
@@ -252,14 +319,14 @@ def read_request_form(services: Services, values: FormValues) -> tuple[NewReques
             errors[block] = field_error(problem.problem)
             return None
 
-    country = field("country", lambda: find_country(values.text("country")))
+    where = field("country", lambda: read_where(values.text("country"), correct=False))
     need = field("need", lambda: clean_text(values.text("need"), what="description", limit=NEED_LIMIT))
     strategies = field("strategies", lambda: [find_strategy(tag).tag for tag in values.selected_many("strategies")])
     kind = field("kind", lambda: _kind(values.selected("kind")))
     due = field("due", lambda: _form_date(services, values.date("due")))
     if errors:
         return None, errors
-    return NewRequest(country=country.code, need=need, strategies=strategies, kind=kind, due_date=due), {}
+    return NewRequest(places=where.codes, need=need, strategies=strategies, kind=kind, due_date=due), {}
 
 
 def _kind(value: str | None) -> str | None:

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage.seed import MEMBER_ORGANISATIONS, SCHEDULE_2024
+
 migrations = Migrations("iwg")
 
 
@@ -22,36 +24,6 @@ def m001_coordinators(db: Database) -> None:
         pk="user_id",
         not_null={"source", "added_at"},
     )
-
-
-# The IWG's members and secretariat, as the working group lists them; a short name in
-# brackets is what people type (`/ta assign TA-7 WHO`).
-MEMBER_ORGANISATIONS = (
-    "World Health Organization (WHO)",
-    "Institute for Security Studies (ISS)",
-    "Centers for Disease Control and Prevention (CDC)",
-    "Global Partnership to End Violence Against Children",
-    "Care and Protection of Children Learning Network (CPC)",
-    "Joining Forces Alliance",
-    "United Nations Office on Drugs and Crime (UNODC)",
-    "Oxford University",
-    "Violence Prevention Alliance Jamaica",
-    "Together for Girls",
-    "Universidad de los Andes",
-    "USAID",
-    "Red por la Infancia",
-    "University of Edinburgh",
-    "World Bank",
-    "Plan International",
-    "World Council of Churches",
-    "Sexual Violence Research Initiative (SVRI)",
-    "Impact and Innovations Development Centre",
-    "Alliance for Child Protection in Humanitarian Action",
-    "UNICEF Innocenti",
-    "World Vision International",
-    "Child Protection Network Foundation",
-    "PEPFAR",
-)
 
 
 @migrations()
@@ -170,19 +142,7 @@ def m005_meetings(db: Database) -> None:
     )
     db.execute("CREATE INDEX meetings_start ON meetings (status, starts_at)")
     now = _now()
-    schedule_2024 = [
-        ("Q1 meeting", "2024-02-28", None, "UTC", None),
-        (
-            "Q2 meeting (in person)",
-            "2024-06-26",
-            "2024-06-28",
-            "America/Argentina/Buenos_Aires",
-            "Buenos Aires, hosted by Red por la Infancia",
-        ),
-        ("Q3 meeting", "2024-09-19", None, "UTC", None),
-        ("Q4 meeting", "2024-12-05", None, "UTC", None),
-    ]
-    for title, start, end, zone, place in schedule_2024:
+    for title, start, end, zone, place in SCHEDULE_2024:
         starts_at = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
         db.execute(
             "INSERT INTO meetings (title, start_date, end_date, zone, starts_at, place, created_at, updated_at)"
@@ -361,3 +321,80 @@ def m013_outbox_lanes(db: Database) -> None:
     db.execute("""CREATE TABLE channel_problems (
                     channel TEXT NOT NULL, day TEXT NOT NULL, error TEXT NOT NULL, PRIMARY KEY (channel, day)
                   ) WITHOUT ROWID""")
+
+
+@migrations()
+def m014_places_and_removed_organisations(db: Database) -> None:
+    # A request's places: ta_requests.country holds them, space-separated (alpha-2 codes, M49
+    # codes for regions: "014" Eastern Africa, "001" Global). ta_places has a row for every
+    # place `/ta list <place>` finds it under (bot/parsing/places.search_keys), so a list is
+    # one indexed read; ta_place_counts counts them by status (triggers). Here each request
+    # gets its country; the app adds its regions on the next start (versions: ta_places).
+    db.execute(
+        "CREATE TABLE ta_places (place TEXT NOT NULL, request_id INTEGER NOT NULL REFERENCES ta_requests(id),"
+        " PRIMARY KEY (place, request_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX ta_places_request ON ta_places (request_id)")
+    db.execute(
+        "CREATE TABLE ta_place_counts (place TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,"
+        " PRIMARY KEY (place, status)) WITHOUT ROWID"
+    )
+    count_in = (
+        "INSERT INTO ta_place_counts (place, status, n) SELECT {place}, {status}, 1 FROM {source}"
+        " ON CONFLICT (place, status) DO UPDATE SET n = n + 1;"
+    )
+    counted = count_in.format(place="NEW.place", status="status", source="ta_requests WHERE id = NEW.request_id")
+    db.execute(f"CREATE TRIGGER ta_places_insert AFTER INSERT ON ta_places BEGIN {counted} END")
+    db.execute(
+        """CREATE TRIGGER ta_places_delete AFTER DELETE ON ta_places BEGIN
+             UPDATE ta_place_counts SET n = n - 1
+             WHERE place = OLD.place AND status = (SELECT status FROM ta_requests WHERE id = OLD.request_id);
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER ta_places_status AFTER UPDATE OF status ON ta_requests
+           WHEN OLD.status IS NOT NEW.status BEGIN
+             UPDATE ta_place_counts SET n = n - 1
+             WHERE status = OLD.status AND place IN (SELECT place FROM ta_places WHERE request_id = NEW.id);
+           """
+        + count_in.format(place="place", status="NEW.status", source="ta_places WHERE request_id = NEW.id")
+        + " END"
+    )
+    db.execute("INSERT INTO ta_places (place, request_id) SELECT country, id FROM ta_requests")
+    db.execute("INSERT INTO versions (name, n) VALUES ('ta_places', 0)")
+    # ta_counts keeps only the totals over all places ('*') now: counts by place are above
+    for trigger in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER ta_counts_{trigger}")
+    db.execute("DELETE FROM ta_counts WHERE country != '*'")
+    add = "INSERT INTO ta_counts (country, status, n) VALUES ('*', NEW.status, 1) ON CONFLICT DO UPDATE SET n = n + 1;"
+    remove = "UPDATE ta_counts SET n = n - 1 WHERE country = '*' AND status = OLD.status;"
+    db.execute(f"CREATE TRIGGER ta_counts_insert AFTER INSERT ON ta_requests BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER ta_counts_delete AFTER DELETE ON ta_requests BEGIN {remove} END")
+    db.execute(f"""CREATE TRIGGER ta_counts_update AFTER UPDATE OF status ON ta_requests
+                   WHEN OLD.status IS NOT NEW.status BEGIN {remove} {add} END""")
+    # the stuck rule's three parts (`/ta list stuck`, the digest, "Needs you"), each read from
+    # one index alone: unassigned since, past the due date, no activity since
+    db.execute("CREATE INDEX ta_requests_activity ON ta_requests (status, updated_at, due_date)")
+    db.execute("CREATE INDEX ta_requests_age ON ta_requests (status, created_at)")
+    db.execute("CREATE INDEX ta_requests_due ON ta_requests (status, due_date, created_at)")
+    # A removed organisation keeps its row (removed_at set), so the closed requests it held
+    # still name it; lists, matching and `/ta assign` leave it out.
+    db.execute("ALTER TABLE organisations ADD COLUMN removed_at TEXT")
+    # The history gains `/ta edit` (what it changed: the field, its value before, the new one
+    # in text) and `/ta reopen`. SQLite cannot change a CHECK constraint in place, so the
+    # table is made again with the same IDs (nothing refers to them).
+    db.execute(
+        """CREATE TABLE ta_events_new (
+            id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL REFERENCES ta_requests(id),
+            at TEXT NOT NULL, actor TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'assigned', 'status', 'note', 'edited', 'reopened')),
+            status TEXT, organisation_id INTEGER REFERENCES organisations(id), lead TEXT, text TEXT,
+            field TEXT, old_value TEXT)"""
+    )
+    db.execute(
+        "INSERT INTO ta_events_new (id, request_id, at, actor, kind, status, organisation_id, lead, text)"
+        " SELECT id, request_id, at, actor, kind, status, organisation_id, lead, text FROM ta_events"
+    )
+    db.execute("DROP TABLE ta_events")
+    db.execute("ALTER TABLE ta_events_new RENAME TO ta_events")
+    db.execute("CREATE INDEX ta_events_request ON ta_events (request_id, id)")

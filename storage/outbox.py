@@ -49,6 +49,8 @@ class NoticeKind(StrEnum):
     TA_FORMER_LEAD = "ta.former_lead"  # to a lead who was replaced
     TA_REQUESTER = "ta.requester"  # to the requester: it moved on
     TA_LOGGED = "ta.logged"  # to the requester, when the form (which closes without a reply) logged it
+    TA_NOTE = "ta.note"  # to the requester and the lead: a note was added (payload: its event)
+    TA_EDITED = "ta.edited"  # to the requester: someone else corrected the request (payload: its event)
     # the group's channel
     REMINDER = "meeting.reminder"  # a meeting is coming, with the agenda so far
     SCHEDULE_POST = "meetings.post"  # `/meetings post`; the subject is the asker
@@ -60,6 +62,7 @@ class NoticeKind(StrEnum):
     DIGEST = "digest"  # the weekly digest
     CHANNEL_PROBLEM = "channel.problem"  # a channel refuses the bot's posts
     POST_REFUSED = "post.refused"  # to one who asked for a post Slack refused, when the response_url cannot
+    CLICK_ANSWER = "click.answer"  # to one who clicked where no response_url answers (the App Home)
 
 
 class Notice(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,11 +12,12 @@ from storage.db import Storage, to_iso
 
 STATUSES = ("new", "assigned", "in-progress", "completed", "declined")
 OPEN_STATUSES = ("new", "assigned", "in-progress")
+CLOSED_STATUSES = ("completed", "declined")
 
 
 class TARequest(BaseModel):
     id: int
-    country: str  # ISO 3166-1 alpha-2
+    country: str  # its places, space-separated: alpha-2 codes, or M49 codes for regions (migration m014)
     need: str
     strategies: list[str] = []
     kind: str | None = None
@@ -35,6 +37,10 @@ class TARequest(BaseModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def places(self) -> list[str]:
+        return self.country.split()
+
     @classmethod
     def from_row(cls, row: dict) -> "TARequest":
         return cls(**{**row, "strategies": row["strategies"].split()})
@@ -45,11 +51,52 @@ class TAEvent(BaseModel):
     request_id: int
     at: datetime
     actor: str
-    kind: str  # created, assigned, status, note
+    kind: str  # created, assigned, status, note, edited, reopened
     status: str | None = None
     organisation_id: int | None = None
     lead: str | None = None
     text: str | None = None
+    field: str | None = None  # edited: need, places, strategies or due
+    old_value: str | None = None  # edited: as stored (codes, tags, an ISO date)
+
+
+# Why a request is stuck, each a condition on ta_requests; a request counts once, under the
+# first that holds. The rule's durations are the TA rules' (bot/domain/ta.py).
+UNASSIGNED, OVERDUE, QUIET = "unassigned", "overdue", "quiet"
+STUCK_REASONS = (UNASSIGNED, OVERDUE, QUIET)
+_NEW_TOO_LONG = "status = 'new' AND created_at < :unassigned_before"
+STUCK_WHERE = {
+    UNASSIGNED: _NEW_TOO_LONG,
+    OVERDUE: f"status IN ('new', 'assigned', 'in-progress') AND due_date < :due_before AND NOT ({_NEW_TOO_LONG})",
+    QUIET: "status IN ('assigned', 'in-progress') AND updated_at < :quiet_before"
+    " AND (due_date IS NULL OR due_date >= :due_before)",
+}
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """The stuck rule's cut-offs at one moment: unassigned since before `unassigned_before`,
+    due before `due_before` (a day: one due today is not late), or assigned with no activity
+    (updated_at, which every assignment, status, note and edit bumps) since `quiet_before`."""
+
+    unassigned_before: datetime
+    due_before: date
+    quiet_before: datetime
+
+    def params(self) -> dict[str, str]:
+        return {
+            "unassigned_before": to_iso(self.unassigned_before),
+            "due_before": self.due_before.isoformat(),
+            "quiet_before": to_iso(self.quiet_before),
+        }
+
+    def clause(self) -> tuple[str, list]:
+        """Any of the reasons, with `?` placeholders, for a query that has others: the IDs of
+        each part from its own index, not a scan of every request for an OR."""
+        parts = " UNION ALL ".join(f"SELECT id FROM ta_requests WHERE {STUCK_WHERE[r]}" for r in STUCK_REASONS)
+        sql = f"id IN ({parts})"
+        values = self.params()
+        return re.sub(r":(\w+)", "?", sql), [values[name] for name in re.findall(r":(\w+)", sql)]
 
 
 @dataclass(frozen=True)
@@ -58,8 +105,18 @@ class TAFilter:
 
     statuses: tuple[str, ...] | None = OPEN_STATUSES
     involving: str | None = None  # a user: the requester or the lead
-    country: str | None = None
+    places: tuple[str, ...] | None = None  # any of these place codes
     strategy: str | None = None
+    organisation_id: int | None = None
+    lead: str | None = None
+    unassigned: bool = False
+    due_before: date | None = None  # overdue: due before this day
+    stuck: Stuck | None = None
+
+    @property
+    def by_status_only(self) -> bool:
+        """Whether the counts migration m011 keeps can answer how many match."""
+        return self == TAFilter(statuses=self.statuses)
 
 
 class TARequestRepository:
@@ -74,17 +131,82 @@ class TARequestRepository:
         return [TAEvent(**row) for row in rows]
 
     def create(
-        self, *, country: str, need: str, strategies: list[str], kind: str | None, due_date: date | None, requester: str
+        self,
+        *,
+        places: str,
+        need: str,
+        strategies: list[str],
+        kind: str | None,
+        due_date: date | None,
+        requester: str,
+        keys: list[str] | None = None,
     ) -> TARequest:
+        """A new request; `keys`: every place a list finds it under (its places if None)."""
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             cursor = db.execute(
                 "INSERT INTO ta_requests (country, need, strategies, kind, due_date, requester, status,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)",
-                [country, need, " ".join(strategies), kind, due_date and due_date.isoformat(), requester, now, now],
+                [places, need, " ".join(strategies), kind, due_date and due_date.isoformat(), requester, now, now],
             )
+            self._place(cursor.lastrowid, keys or places.split())
             self._event(cursor.lastrowid, requester, "created", status="new", at=now)
             return self.get(cursor.lastrowid)
+
+    def _place(self, request_id: int, keys: list[str]) -> None:
+        self.storage.db.execute("DELETE FROM ta_places WHERE request_id = ?", [request_id])
+        self.storage.db.conn.executemany(
+            "INSERT INTO ta_places (place, request_id) VALUES (?, ?)", [(key, request_id) for key in keys]
+        )
+
+    def keys_version(self) -> int:
+        return self.storage.db.execute("SELECT n FROM versions WHERE name = 'ta_places'").fetchone()[0]
+
+    def index_places(self, keys_of, version: int) -> int:
+        """Write every request's keys again with `keys_of(places)`, unless they are already at
+        `version`; how many requests were indexed."""
+        with self.storage.write() as db:
+            if self.keys_version() == version:
+                return 0
+            rows = db.execute("SELECT id, country FROM ta_requests").fetchall()
+            db.execute("DELETE FROM ta_places")
+            db.conn.executemany(
+                "INSERT INTO ta_places (place, request_id) VALUES (?, ?)",
+                [(key, request_id) for request_id, places in rows for key in keys_of(places)],
+            )
+            db.execute("UPDATE versions SET n = ? WHERE name = 'ta_places'", [version])
+            return len(rows)
+
+    # what `/ta edit` may change: its field name -> the column
+    EDITABLE = {"need": "need", "places": "country", "strategies": "strategies", "due": "due_date"}
+
+    def edit(
+        self, request_id: int, actor: str, field: str, value: str | None, keys: list[str] | None = None
+    ) -> TARequest:
+        """Set one field (a value as stored: codes, tags, an ISO date), with the old value in
+        the history so the change can be read and undone; new places come with their `keys`."""
+        column = self.EDITABLE[field]
+        now = to_iso(self.storage.clock())
+        with self.storage.write() as db:
+            old = db.execute(f"SELECT {column} FROM ta_requests WHERE id = ?", [request_id]).fetchone()[0]
+            db.execute(
+                f"UPDATE ta_requests SET {column} = ?, updated_at = ? WHERE id = ?",
+                [value if field != "strategies" else value or "", now, request_id],
+            )
+            if field == "places":
+                self._place(request_id, keys or value.split())
+            self._event(request_id, actor, "edited", at=now, field=field, old_value=old, text=value)
+            return self.get(request_id)
+
+    def reopen(self, request_id: int, status: str, actor: str, note: str | None, unassign: bool = False) -> TARequest:
+        """Back to `status`; `unassign` also clears its organisation and lead."""
+        now = to_iso(self.storage.clock())
+        with self.storage.write() as db:
+            db.execute("UPDATE ta_requests SET status = ?, updated_at = ? WHERE id = ?", [status, now, request_id])
+            if unassign:
+                db.execute("UPDATE ta_requests SET organisation_id = NULL, lead = NULL WHERE id = ?", [request_id])
+            self._event(request_id, actor, "reopened", status=status, text=note, at=now)
+            return self.get(request_id)
 
     def assign(self, request_id: int, organisation_id: int, lead: str | None, status: str, actor: str) -> TARequest:
         now = to_iso(self.storage.clock())
@@ -105,123 +227,130 @@ class TARequestRepository:
             self._event(request_id, actor, "status", status=status, text=note, at=now)
             return self.get(request_id)
 
-    def add_note(self, request_id: int, actor: str, text: str) -> None:
+    def add_note(self, request_id: int, actor: str, text: str) -> int:
+        """The note's event ID (its notices name it)."""
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             db.execute("UPDATE ta_requests SET updated_at = ? WHERE id = ?", [now, request_id])
-            self._event(request_id, actor, "note", text=text, at=now)
+            return self._event(request_id, actor, "note", text=text, at=now)
+
+    def event(self, event_id: int) -> TAEvent | None:
+        return self.storage.one("SELECT * FROM ta_events WHERE id = ?", [event_id], lambda row: TAEvent(**row))
+
+    _EVENT_FIELDS = ("status", "organisation_id", "lead", "text", "field", "old_value")
 
     def _event(self, request_id: int, actor: str, kind: str, at: str, **fields) -> int:
         cursor = self.storage.db.execute(
-            "INSERT INTO ta_events (request_id, at, actor, kind, status, organisation_id, lead, text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                request_id,
-                at,
-                actor,
-                kind,
-                fields.get("status"),
-                fields.get("organisation_id"),
-                fields.get("lead"),
-                fields.get("text"),
-            ],
+            f"INSERT INTO ta_events (request_id, at, actor, kind, {', '.join(self._EVENT_FIELDS)})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [request_id, at, actor, kind, *(fields.get(name) for name in self._EVENT_FIELDS)],
         )
         return cursor.lastrowid
 
     def search(self, wanted: TAFilter, limit: int, offset: int = 0) -> tuple[list[TARequest], int]:
-        """One page of matching requests, newest first, and how many match in all."""
-        where, params = ["1 = 1"], []
-        if wanted.statuses is not None:
-            where.append(f"status IN ({','.join('?' * len(wanted.statuses))})")
-            params += wanted.statuses
-        if wanted.involving:
-            where.append("(requester = ? OR lead = ?)")
-            params += [wanted.involving, wanted.involving]
-        if wanted.country:
-            where.append("country = ?")
-            params.append(wanted.country)
-        if wanted.strategy:
-            where.append("(' ' || strategies || ' ') LIKE ?")
-            params.append(f"% {wanted.strategy} %")
-        clause = " AND ".join(where)
+        """One page of matching requests, newest first, and how many match in all.
+
+        The common lists are indexed reads: by status from ta_counts, by one place from
+        ta_place_counts and the place's rows in ID order, stuck ones by the rule's three parts."""
+        clause, params = self._where(wanted)
         db = self.storage.db
-        if wanted.involving or wanted.strategy:
-            total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
-        else:  # by status and country only: the counts migration m011 keeps
-            total = self._counted(wanted.statuses, wanted.country)
-        rows = db.query(
-            f"SELECT * FROM ta_requests WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset]
+        one_place = wanted.places[0] if wanted.places and len(wanted.places) == 1 else None
+        # stuck requests are open ones: a filter for open ones, or any, changes nothing
+        stuck_only = wanted.stuck is not None and wanted in (
+            TAFilter(statuses=OPEN_STATUSES, stuck=wanted.stuck),
+            TAFilter(statuses=None, stuck=wanted.stuck),
         )
+        if wanted.by_status_only:  # the counts migration m011 keeps
+            total = self._counted(wanted.statuses)
+        elif one_place and wanted == TAFilter(statuses=wanted.statuses, places=wanted.places):
+            total = self._counted(wanted.statuses, one_place)
+        elif stuck_only:
+            total = self._stuck_counted(wanted)
+        else:
+            total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
+        if stuck_only:
+            rows = self._stuck_page(wanted, limit, offset)
+        elif one_place:  # walk the place's rows, newest first, until the page is full
+            rows = db.query(
+                f"SELECT r.* FROM ta_places p JOIN ta_requests r ON r.id = p.request_id WHERE p.place = ? AND {clause}"
+                " ORDER BY p.request_id DESC LIMIT ? OFFSET ?",
+                [one_place, *params, limit, offset],
+            )
+        else:
+            rows = db.query(
+                f"SELECT * FROM ta_requests WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset]
+            )
         return [TARequest.from_row(row) for row in rows], total
 
-    def _counted(self, statuses: tuple[str, ...] | None, country: str | None) -> int:
-        sql, params = "SELECT coalesce(sum(n), 0) FROM ta_counts WHERE country = ?", [country or "*"]
+    def _where(self, wanted: TAFilter) -> tuple[str, list]:
+        where, params = ["1 = 1"], []
+
+        def add(sql: str, *values) -> None:
+            where.append(sql)
+            params.extend(values)
+
+        if wanted.statuses is not None:
+            add(f"status IN ({','.join('?' * len(wanted.statuses))})", *wanted.statuses)
+        if wanted.involving:
+            add("(requester = ? OR lead = ?)", wanted.involving, wanted.involving)
+        if wanted.places and len(wanted.places) > 1:  # one place: search() joins ta_places
+            marks = ",".join("?" * len(wanted.places))
+            add(f"id IN (SELECT request_id FROM ta_places WHERE place IN ({marks}))", *wanted.places)
+        if wanted.strategy:
+            add("(' ' || strategies || ' ') LIKE ?", f"% {wanted.strategy} %")
+        if wanted.organisation_id is not None:
+            add("organisation_id = ?", wanted.organisation_id)
+        if wanted.lead:
+            add("lead = ?", wanted.lead)
+        if wanted.unassigned:
+            add("organisation_id IS NULL")
+        if wanted.due_before:
+            add("due_date < ?", wanted.due_before.isoformat())
+        if wanted.stuck:
+            sql, values = wanted.stuck.clause()
+            add(f"({sql})", *values)
+        return " AND ".join(where), params
+
+    def _counted(self, statuses: tuple[str, ...] | None, place: str | None = None) -> int:
+        if place is None:
+            sql, params = "SELECT coalesce(sum(n), 0) FROM ta_counts WHERE country = '*'", []
+        else:
+            sql, params = "SELECT coalesce(sum(n), 0) FROM ta_place_counts WHERE place = ?", [place]
         if statuses is not None:
             sql += f" AND status IN ({','.join('?' * len(statuses))})"
             params += statuses
         return self.storage.db.execute(sql, params).fetchone()[0]
 
-    def export_rows(self) -> list[dict]:
-        """Every request with its organisation's name and its last status change, oldest first."""
+    def _stuck_page(self, wanted: TAFilter, limit: int, offset: int) -> list[dict]:
+        """A page of stuck requests: the IDs from the parts' indexes alone, then their rows."""
+        parts = " UNION ALL ".join(f"SELECT id FROM ta_requests WHERE {part}" for part in STUCK_WHERE.values())
         return list(
             self.storage.db.query(
-                """SELECT r.*, o.name AS organisation,
-                      (SELECT max(e.at) FROM ta_events e WHERE e.request_id = r.id
-                         AND e.kind IN ('created', 'assigned', 'status')) AS last_status_change
-               FROM ta_requests r LEFT JOIN organisations o ON o.id = r.organisation_id
-               ORDER BY r.id"""
+                f"SELECT * FROM ta_requests WHERE id IN (SELECT id FROM ({parts}) ORDER BY id DESC"
+                " LIMIT :limit OFFSET :offset) ORDER BY id DESC",
+                {**wanted.stuck.params(), "limit": limit, "offset": offset},
             )
         )
 
-
-class TADigestQueries:
-    """What the weekly digest and the App Home ask of the requests (the queries stay bounded)."""
-
-    def __init__(self, storage: Storage):
-        self.storage = storage
-
-    def _requests(self, sql: str, params: list) -> list[TARequest]:
-        return [TARequest.from_row(row) for row in self.storage.db.query(sql, params)]
-
-    def created_since(self, since: datetime, limit: int) -> tuple[list[TARequest], int]:
-        params = [to_iso(since)]
-        total = self.storage.db.execute("SELECT count(*) FROM ta_requests WHERE created_at >= ?", params).fetchone()[0]
-        return self._requests(
-            "SELECT * FROM ta_requests WHERE created_at >= ? ORDER BY id DESC LIMIT ?", [*params, limit]
-        ), total
-
-    def completed_since(self, since: datetime) -> int:
-        return self.storage.db.execute(
-            "SELECT count(DISTINCT request_id) FROM ta_events WHERE kind = 'status' AND status = 'completed'"
-            " AND at >= ?",
-            [to_iso(since)],
-        ).fetchone()[0]
-
-    def open_by_status(self) -> dict[str, int]:
-        rows = self.storage.db.execute(
-            f"SELECT status, n FROM ta_counts WHERE country = '*' AND status IN ({','.join('?' * len(OPEN_STATUSES))})",
-            list(OPEN_STATUSES),
+    def _stuck_counted(self, wanted: TAFilter) -> int:
+        """The stuck rule's parts do not overlap: their counts, each from one index, add up."""
+        params = wanted.stuck.params()
+        return sum(
+            self.storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {part}", params).fetchone()[0]
+            for part in STUCK_WHERE.values()
         )
-        return {status: 0 for status in OPEN_STATUSES} | dict(rows.fetchall())
 
-    def stuck(self, unassigned_before: datetime, today: date, limit: int) -> tuple[list[TARequest], int]:
-        """Unassigned since before `unassigned_before`, or open past their due date: oldest first."""
-        where = (
-            "(status = 'new' AND created_at < ?) OR"
-            f" (status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_date < ?)"
+    def export_rows(self) -> list[dict]:
+        """Every request with its organisation's name, its last status change and its notes
+        (a list of note events, oldest first), oldest request first."""
+        notes: dict[int, list[TAEvent]] = {}
+        for row in self.storage.db.query("SELECT * FROM ta_events WHERE kind = 'note' ORDER BY request_id, id"):
+            notes.setdefault(row["request_id"], []).append(TAEvent(**row))
+        rows = self.storage.db.query(
+            """SELECT r.*, o.name AS organisation,
+                  (SELECT max(e.at) FROM ta_events e WHERE e.request_id = r.id
+                     AND e.kind IN ('created', 'assigned', 'status', 'reopened')) AS last_status_change
+           FROM ta_requests r LEFT JOIN organisations o ON o.id = r.organisation_id
+           ORDER BY r.id"""
         )
-        params = [to_iso(unassigned_before), *OPEN_STATUSES, today.isoformat()]
-        total = self.storage.db.execute(f"SELECT count(*) FROM ta_requests WHERE {where}", params).fetchone()[0]
-        return self._requests(f"SELECT * FROM ta_requests WHERE {where} ORDER BY id LIMIT ?", [*params, limit]), total
-
-    def involving(self, user_id: str, limit: int) -> tuple[list[TARequest], int]:
-        """A member's requests, asked or led, open ones first, newest first."""
-        params = [user_id, user_id]
-        total = self.storage.db.execute(
-            "SELECT count(*) FROM ta_requests WHERE requester = ? OR lead = ?", params
-        ).fetchone()[0]
-        order = f"CASE WHEN status IN ({','.join('?' * len(OPEN_STATUSES))}) THEN 0 ELSE 1 END, id DESC"
-        return self._requests(
-            f"SELECT * FROM ta_requests WHERE requester = ? OR lead = ? ORDER BY {order} LIMIT ?",
-            [*params, *OPEN_STATUSES, limit],
-        ), total
+        return [{**row, "notes": notes.get(row["id"], [])} for row in rows]

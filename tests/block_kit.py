@@ -7,13 +7,14 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 
-def block_problems(blocks) -> list[str]:
-    """What Slack would reject in a message's blocks (empty if nothing)."""
+def block_problems(blocks, most: int = 50) -> list[str]:
+    """What Slack would reject in a message's blocks (empty if nothing): a message takes 50
+    blocks, a modal or the App Home 100."""
     if blocks is None:
         return []
     if not isinstance(blocks, list):
         return [f"blocks is a {type(blocks).__name__}, not a list"]
-    problems = [f"{len(blocks)} blocks; a message takes at most 50"] if len(blocks) > 50 else []
+    problems = [f"{len(blocks)} blocks; at most {most} fit"] if len(blocks) > most else []
     for index, raw in enumerate(blocks):
         try:
             block = Block.parse(raw)
@@ -45,4 +46,4 @@ def view_problems(view) -> list[str]:
         View(**view).validate_json()
     except Exception as error:
         return [f"view: {error}"]
-    return block_problems(view.get("blocks"))
+    return block_problems(view.get("blocks"), most=100)

@@ -114,6 +114,28 @@ class SlackDriver:
         message_ts: str = "1.000001",
     ) -> Answer:
         """A button click in the message at (channel_id, message_ts), as a block_actions payload."""
+        return self._button(
+            action_id,
+            value,
+            user_id,
+            response_url=self.fresh_response_url(),
+            container={"type": "message", "channel_id": channel_id, "message_ts": message_ts},
+            channel={"id": channel_id},
+            message=message or {"ts": message_ts, "text": ""},
+        )
+
+    def home_click(self, action_id: str, value: str, user_id: str) -> Answer:
+        """A button clicked in the App Home: Slack sends no response_url and no channel,
+        and the container is the view."""
+        return self._button(
+            action_id,
+            value,
+            user_id,
+            container={"type": "view", "view_id": "V0HOME"},
+            view={"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
+        )
+
+    def _button(self, action_id: str, value: str, user_id: str, **where) -> Answer:
         return self.interaction(
             {
                 "type": "block_actions",
@@ -121,10 +143,7 @@ class SlackDriver:
                 "team": {"id": self.team_id, "domain": "iwg"},
                 "api_app_id": "A0IWG",
                 "trigger_id": self.trigger_id(),
-                "response_url": self.fresh_response_url(),
-                "container": {"type": "message", "channel_id": channel_id, "message_ts": message_ts},
-                "channel": {"id": channel_id},
-                "message": message or {"ts": message_ts, "text": ""},
+                **where,
                 "actions": [
                     {
                         "type": "button",

@@ -102,6 +102,7 @@ class SlackStandIn(LocalSlack):
         self.lost_answers: dict[str, int] = {}  # method -> calls that take effect but whose answer is lost
         self.slow: dict[str, float] = {}  # method -> seconds Slack takes to answer it (an incident)
         self.channels: dict[str, Channel] = {}
+        self.people: dict[str, str] = {}  # user ID -> display name, as users.info answers it
         for channel in (
             Channel("C0IWG", "iwg"),
             Channel("C0ASK", "ask"),
@@ -193,6 +194,9 @@ class SlackStandIn(LocalSlack):
             }
         if method in ("views.open", "views.push"):
             return self._trigger_refusal(str(args.get("trigger_id", "")))
+        if method == "users.info" and args.get("user") in self.people:
+            name = self.people[args["user"]]
+            return {"ok": True, "user": {"id": args["user"], "name": name.lower(), "profile": {"display_name": name}}}
         return None
 
     def _cannot_use(self, channel_id: str) -> str | None:

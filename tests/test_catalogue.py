@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parsing import catalogue, meeting_command, poll_command, ta_command
+from bot.parsing import catalogue, meeting_command, poll_command, ta_command, ta_list_command
 from bot.parsing.catalogue import usage
 
 
@@ -16,7 +16,7 @@ def test_a_usage_is_the_catalogues_form_and_example():
 
 def test_every_grammar_shows_what_help_shows():
     help_lines = {s.usage for family in catalogue.FAMILIES for s in family.subcommands}
-    for shown in (poll_command.USAGE, ta_command.NEW_USAGE, ta_command.LIST_USAGE, ta_command.STATUS_USAGE):
+    for shown in (poll_command.USAGE, ta_command.NEW_USAGE, ta_list_command.LIST_USAGE, ta_command.STATUS_USAGE):
         assert shown.split("`")[1] in help_lines
 
 

@@ -29,7 +29,7 @@ def test_help_answers_in_the_console_on_an_embedded_database(tmp_dir):
     result = run_console(tmp_dir, "/iwg help\n")
     assert result.returncode == 0, result.stderr
     assert "── only you see this ──" in result.stdout
-    assert "IWG BOT" in result.stdout and "/ta new <country>" in result.stdout
+    assert "IWG BOT" in result.stdout and "/ta new <where>" in result.stdout
     assert "<!date" not in result.stdout and "&lt;" not in result.stdout  # rendered for people
     assert (tmp_dir / "iwg.sqlite3").exists()
     assert result.stderr == ""

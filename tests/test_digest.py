@@ -7,6 +7,9 @@ import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from tests.clocked import ClockedBot
 from tests.conftest import COORDINATOR
 from tests.test_http import valid_ephemeral
 from tests.test_ta import log_request
@@ -53,7 +56,10 @@ def test_the_digest_names_what_is_stuck_next_and_open(bot, standin):
     assert "Completed this week: *1*" in text
     assert "*Stuck: 3*" in text
     stuck = [b for b in digest["blocks"] if b.get("accessory", {}).get("action_id") == "ta_assign"]
-    assert [b["accessory"]["value"] for b in stuck] == ["1", "2"]  # oldest first, with the assign button
+    assert [b["accessory"]["value"] for b in stuck] == ["TA-1", "TA-2"]  # oldest first, with the assign button
+    assert "unassigned for 20 days" in json.dumps(stuck)
+    (late,) = [b["text"]["text"] for b in digest["blocks"] if "past its due date" in b.get("text", {}).get("text", "")]
+    assert "*TA-3*" in late and "World Health Organization (WHO)" in late and "no lead named" in late
     assert "*TA-3*" in text and "Soon meeting" in text and "2 agenda items, 45 min" in text
     assert "Open question?" in text and "0 voted" in text
 
@@ -102,3 +108,36 @@ def test_the_home_shows_a_members_part_within_block_kit_limits(bot, standin):
     assert len(latest[MEMBER]["blocks"]) <= 100
     assert "For coordinators" in coordinator_view and "New this week: *10001*" in coordinator_view
     # the stand-in has checked each view with slack_sdk's View model (its teardown fails the test otherwise)
+
+
+@pytest.fixture
+def clocked(tmp_dir, standin):
+    bot = ClockedBot(tmp_dir, standin)
+    yield bot
+    bot.close()
+
+
+def test_an_assigned_request_quiet_for_30_days_is_stuck_and_names_who_holds_it(clocked):
+    def run(text: str, user_id: str = COORDINATOR) -> None:
+        valid_ephemeral(clocked.driver.command("/ta", text, user_id=user_id))
+
+    clocked.days_ago(45)
+    run("new Kenya: national action plan #laws", MEMBER)
+    run("assign TA-1 WHO <@U0LEAD>")
+    clocked.days_ago(31)
+    run("status TA-1 in-progress", "U0LEAD")  # the last activity: 31 days ago
+    clocked.days_ago(40)
+    run("new Uganda: survey support #monitoring", MEMBER)
+    clocked.days_ago(29)
+    run("assign TA-2 ISS <@U0LEAD2>")  # 29 days ago: not quiet yet
+    clocked.days_ago(0)
+
+    assert "on its way" in valid_ephemeral(clocked.driver.command("/iwg", "digest", user_id=COORDINATOR))["text"]
+    clocked.drain()
+    digest = clocked.standin.wait_for(lambda: digests_to(clocked.standin, COORDINATOR), what="the digest")[0]
+    texts = [b["text"]["text"] for b in digest["blocks"] if b["type"] == "section"]
+    (heading,) = [t for t in texts if t.startswith("*Stuck")]
+    assert heading.startswith("*Stuck: 1* (unassigned for more than 14 days, past their due date, or quiet for 30 days")
+    (line,) = [t for t in texts if "*TA-1*" in t]
+    assert "quiet since" in line and "World Health Organization (WHO)" in line and "<@U0LEAD>" in line
+    assert "*TA-2*" not in json.dumps(digest)

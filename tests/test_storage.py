@@ -112,14 +112,15 @@ def test_request_counts_follow_every_insert_status_change_and_delete(storage):
 
     repo = TARequestRepository(storage)
     made = [
-        repo.create(country=country, need="n", strategies=[], kind=None, due_date=None, requester="U1")
-        for country in ("KE", "KE", "UG", "KE")
+        repo.create(places=places, need="n", strategies=[], kind=None, due_date=None, requester="U1")
+        for places in ("KE", "KE", "UG", "KE UG")
     ]
     repo.set_status(made[0].id, "completed", "U1", None)
     repo.assign(made[1].id, organisation_id=1, lead=None, status="assigned", actor="U1")
+    repo.edit(made[3].id, "U1", "places", "TZ KE")
     with storage.write() as db:
-        db.execute("UPDATE ta_requests SET country = 'TZ' WHERE id = ?", [made[3].id])
         db.execute("DELETE FROM ta_events WHERE request_id = ?", [made[2].id])
+        db.execute("DELETE FROM ta_places WHERE request_id = ?", [made[2].id])
         db.execute("DELETE FROM ta_requests WHERE id = ?", [made[2].id])
 
     def counted_and_searched(wanted: TAFilter) -> tuple[int, int]:
@@ -130,7 +131,7 @@ def test_request_counts_follow_every_insert_status_change_and_delete(storage):
                     None,
                     [
                         wanted.statuses and f"status IN ({','.join(repr(s) for s in wanted.statuses)})",
-                        wanted.country and f"country = '{wanted.country}'",
+                        wanted.places and f"(' ' || country || ' ') LIKE '% {wanted.places[0]} %'",
                     ],
                 )
             )
@@ -141,15 +142,16 @@ def test_request_counts_follow_every_insert_status_change_and_delete(storage):
     for wanted in (
         TAFilter(),
         TAFilter(statuses=None),
-        TAFilter(country="KE"),
-        TAFilter(statuses=None, country="KE"),
-        TAFilter(country="TZ"),
-        TAFilter(country="UG"),
+        TAFilter(places=("KE",)),
+        TAFilter(statuses=None, places=("KE",)),
+        TAFilter(places=("TZ",)),
+        TAFilter(places=("UG",)),
         TAFilter(statuses=("completed",)),
     ):
         counted, scanned = counted_and_searched(wanted)
         assert counted == scanned, wanted
-    assert counted_and_searched(TAFilter(statuses=None, country="KE")) == (2, 2)
+    assert counted_and_searched(TAFilter(statuses=None, places=("KE",))) == (3, 3)
+    assert counted_and_searched(TAFilter(places=("UG",))) == (0, 0)  # the edit took Uganda off TA-4
 
 
 def test_voter_counts_follow_casting_moving_and_withdrawing(storage):
@@ -224,3 +226,35 @@ def test_a_rolled_back_change_is_never_kept(storage):
     organisations.save("Real", None, None)  # the version the ghost had, now for real
     names = [o.name for o in organisations.list()]
     assert "Real" in names and "Ghost" not in names
+
+
+def test_a_request_reopened_since_is_not_counted_as_completed(storage):
+    from datetime import timedelta
+
+    from storage.ta_digest import TADigestQueries
+    from storage.ta_requests import TARequestRepository
+
+    repo = TARequestRepository(storage)
+    done, reopened = (
+        repo.create(places="KE", need="n", strategies=[], kind=None, due_date=None, requester="U1") for _ in range(2)
+    )
+    for request in (done, reopened):
+        repo.set_status(request.id, "completed", "U1", None)
+    repo.reopen(reopened.id, "in-progress", "U1", "the ministry wrote back")
+    assert TADigestQueries(storage).completed_since(storage.clock() - timedelta(days=7)) == 1
+
+
+def test_places_are_indexed_again_when_their_keys_change_and_counts_follow(storage):
+    from bot.parsing.places import KEYS_VERSION, search_keys
+    from storage.ta_requests import TAFilter, TARequestRepository
+
+    repo = TARequestRepository(storage)
+    kenya = repo.create(places="KE", need="n", strategies=[], kind=None, due_date=None, requester="U1")
+    repo.set_status(kenya.id, "completed", "U1", None)
+    assert repo.search(TAFilter(statuses=None, places=("002",)), limit=5)[1] == 0  # as migration m014 left it
+    assert repo.index_places(search_keys, KEYS_VERSION) == 1
+    assert repo.index_places(search_keys, KEYS_VERSION) == 0  # once a version
+    found, total = repo.search(TAFilter(statuses=None, places=("002",)), limit=5)
+    assert ([r.id for r in found], total) == ([kenya.id], 1)
+    assert repo.search(TAFilter(statuses=("completed",), places=("014",)), limit=5)[1] == 1
+    assert repo.search(TAFilter(places=("014",)), limit=5)[1] == 0  # not open

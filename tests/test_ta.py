@@ -140,18 +140,16 @@ def test_the_request_form_checks_each_field(bot, standin):
     [
         ("new", "Start with the country"),
         ("new Kenya training", "Start with the country"),
-        ("new Kenia: training", "Did you mean Kenya"),
+        ("new Nigera: training", "Did you mean Nigeria or Niger"),
         ("new Kenya:   ", "is empty"),
         ("new Kenya: training #parentingg", "not an INSPIRE strategy"),
-        ("new Kenya: training by 31 Febtember", "as a date"),
-        ("new Kenya: training by 1 January 2020", "in the past"),
         ("new Kenya: bad \x07 bell", "control characters"),
         ("new Kenya: " + "x" * 2100, "the most is 2000"),
         ("show", "Say which request"),
         ("show TA-x", "is not a request ID"),
         ("show 999", "There is no request TA-999"),
         ("status 1", "Say which request and its new status"),
-        ("status 1 finished", "is not a status"),
+        ("status 1 finito", "is not a status"),
         ("note 1", "is empty"),
         ("list bogus-status", "I don't know a country"),
         ("frobnicate", "not a form I know"),
@@ -229,7 +227,8 @@ def test_export_sends_a_csv_with_one_row_per_request(bot, standin):
     done = standin.wait_for(lambda: standin.calls_to("files.completeUploadExternal"), what="the upload")[0].args
     assert done["channel_id"] == "D0COORD"
     (content,) = standin.uploads.values()
-    table = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    table = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [r["id"] for r in table] == ["TA-1", "TA-2"]
     assert table[1]["country_code"] == "CI" and table[1]["need"].startswith("'=HYPERLINK")
     assert table[0]["strategies"] == "response parenting" and table[0]["due_date"] == f"{DUE_YEAR}-03-30"

@@ -9,25 +9,77 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.domain.ta import stuck_rule
 from bot.settings import Settings
 from storage.agenda import AgendaRepository
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
 from storage.digests import DigestRepository
 from storage.meetings import Meeting, MeetingRepository
+from storage.organisations import Organisation, OrganisationRepository
 from storage.outbox import NoticeKind, OutboxRepository
 from storage.polls import Poll, PollRepository
-from storage.ta_requests import TADigestQueries, TARequest
+from storage.ta_digest import TADigestQueries
+from storage.ta_requests import OVERDUE, QUIET, STUCK_REASONS, UNASSIGNED, TARequest
 
 log = logging.getLogger("iwg.digest")
 
-STUCK_AFTER = timedelta(days=14)
 TOP = 10  # items of each kind listed; the rest are counted
+
+
+@dataclass(frozen=True)
+class StuckRequest:
+    """A stuck request, why (UNASSIGNED, OVERDUE or QUIET) and who holds it."""
+
+    request: TARequest
+    why: str
+    organisation: Organisation | None
+    since: datetime | date  # logged (unassigned), due (overdue), last activity (quiet)
+    days: int  # whole days since then
+
+
+def stuck_requests(
+    queries: TADigestQueries,
+    organisations: OrganisationRepository,
+    now: datetime,
+    zone: ZoneInfo,
+    limit: int,
+    offset: int = 0,
+    reasons: tuple[str, ...] = STUCK_REASONS,
+) -> tuple[list[StuckRequest], int]:
+    """The stuck requests at `now`, oldest first (`limit` from `offset`), and how many in all."""
+    rule = stuck_rule(now, zone)
+    found, total = queries.stuck(rule, limit=limit, offset=offset, reasons=reasons)
+    known = {o.id: o for o in organisations.list()}
+    today = rule.due_before
+    stuck = []
+    for request, why in found:
+        held = request.organisation_id
+        organisation = (known.get(held) or organisations.get(held)) if held else None  # a removed one, too
+        if why == UNASSIGNED:
+            since, days = request.created_at, (now - request.created_at).days
+        elif why == OVERDUE:
+            since, days = request.due_date, (today - request.due_date).days
+        else:
+            since, days = request.updated_at, (now - request.updated_at).days
+        stuck.append(StuckRequest(request, why, organisation, since, days))
+    return stuck, total
+
+
+def needs_you(
+    queries: TADigestQueries, organisations: OrganisationRepository, now: datetime, zone: ZoneInfo, limit: int
+) -> dict[str, tuple[list[StuckRequest], int]]:
+    """The coordinator's App Home: up to `limit` stuck requests of each kind, and how many."""
+    return {
+        why: stuck_requests(queries, organisations, now, zone, limit, reasons=(why,))
+        for why in (UNASSIGNED, OVERDUE, QUIET)
+    }
 
 
 @dataclass
@@ -36,7 +88,7 @@ class Digest:
     new: list[TARequest]
     new_total: int
     open_by_status: dict[str, int]
-    stuck: list[TARequest]
+    stuck: list[StuckRequest]
     stuck_total: int
     completed: int
     meetings: list[tuple[Meeting, int, int]]  # meeting, agenda items, minutes
@@ -57,7 +109,7 @@ def gather(
     now = storage.clock()
     week_ago = now - timedelta(days=7)
     new, new_total = requests.created_since(week_ago, TOP)
-    stuck, stuck_total = requests.stuck(now - STUCK_AFTER, now.astimezone(settings.timezone).date(), TOP)
+    stuck, stuck_total = stuck_requests(requests, OrganisationRepository(storage), now, settings.timezone, TOP)
     soon = [m for m in meetings.upcoming(now, limit=TOP) if m.starts_at <= now + timedelta(days=30)]
     agendas = [(m, agenda.totals(m.id)) for m in soon]
     open_polls = polls.open_polls(coordinator, settings.channel, limit=TOP + 1)

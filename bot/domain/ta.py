@@ -7,15 +7,21 @@ of a change that did not happen.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.organisations import candidates
 from bot.domain.permissions import require_coordinator, require_own_or_coordinator
 from bot.errors import UserError, must_exist
-from bot.parsing.ta_command import STATUS_USAGE, NewRequest
+from bot.parsing.places import KEYS_VERSION, Where, read_where, search_keys
+from bot.parsing.ta_command import REOPEN_USAGE, STATUS_USAGE, Edit, NewRequest
+from bot.parsing.ta_list_command import LIST_USAGE, ListQuery
 from bot.parsing.text import echo
 from storage import Storage
 from storage.coordinators import CoordinatorRepository
 from storage.organisations import Organisation, OrganisationRepository
 from storage.outbox import NoticeKind, OutboxRepository
-from storage.ta_requests import STATUSES, TARequest, TARequestRepository
+from storage.ta_requests import STATUSES, Stuck, TAFilter, TARequest, TARequestRepository
 
 # What kind of support a request asks for (the modal offers these; the one-liner leaves it open).
 KINDS = {
@@ -26,10 +32,11 @@ KINDS = {
     "other": "Other",
 }
 
-# status -> the statuses `/ta status` may move it to (assigning is `/ta assign`'s job)
+# status -> the statuses `/ta status` may move it to (assigning is `/ta assign`'s job, and
+# bringing a closed one back is `/ta reopen`'s)
 MOVES = {
     "new": ("declined",),
-    "assigned": ("in-progress", "declined"),
+    "assigned": ("in-progress", "completed", "declined"),
     "in-progress": ("completed", "declined"),
     "completed": (),
     "declined": (),
@@ -52,7 +59,8 @@ class TAService:
         """Record a request and tell every coordinator; `confirm` also tells the requester."""
         with self.storage.write():
             request = self.requests.create(
-                country=new.country,
+                places=new.places,
+                keys=search_keys(new.places),
                 need=new.need,
                 strategies=new.strategies,
                 kind=new.kind,
@@ -64,6 +72,11 @@ class TAService:
             if confirm:
                 self.outbox.add(NoticeKind.TA_LOGGED, request.ref, requester)
         return request
+
+    def index_places(self) -> int:
+        """Bring every request's search keys in step with the region table (on start: a no-op
+        unless bot/parsing/places.KEYS_VERSION moved); how many requests were indexed."""
+        return self.requests.index_places(search_keys, KEYS_VERSION)
 
     def get(self, request_id: int) -> TARequest:
         return must_exist(
@@ -109,6 +122,7 @@ class TAService:
             self.outbox.add_unless_waiting(NoticeKind.TA_REFRESH, ref, recipient)
 
     def move(self, actor: str, request_id: int, status: str, note: str | None) -> TARequest:
+        """`status` is one of STATUSES (bot/parsing/ta_command.py reads the words for them)."""
         if status not in STATUSES:
             raise UserError(f"“{echo(status)}” is not a status.", STATUS_USAGE)
         with self.storage.write():
@@ -126,6 +140,11 @@ class TAService:
                 )
             if status == request.status:
                 raise UserError(f"{request.ref} is already {status}; nothing changed.")
+            if not request.is_open:
+                raise UserError(
+                    f"{request.ref} is {request.status}, so it is closed; a coordinator can bring it back with "
+                    f"`/ta reopen {request.ref}`."
+                )
             if status not in MOVES[request.status]:
                 raise UserError(f"{request.ref} is {request.status}; {_allowed(request.status)}", STATUS_USAGE)
             updated = self.requests.set_status(request.id, status, actor, note)
@@ -134,10 +153,101 @@ class TAService:
         return updated
 
     def note(self, actor: str, request_id: int, text: str) -> TARequest:
+        """Add to the history, and tell the requester and the lead (not the note's author)."""
         with self.storage.write():
             request = self.get(request_id)
-            self.requests.add_note(request.id, actor, text)
+            event_id = self.requests.add_note(request.id, actor, text)
+            for person in dict.fromkeys((request.requester, request.lead)):
+                if person and person != actor:
+                    self.outbox.add(NoticeKind.TA_NOTE, request.ref, person, {"event_id": event_id})
         return request
+
+    def edit(self, actor: str, request_id: int, change: Edit) -> TARequest:
+        """Correct one field of an open request (its requester or a coordinator); the old
+        value goes in the history and the requester is told when someone else changed it."""
+        with self.storage.write():
+            request = self._open(request_id, "edited")
+            self.may_edit(actor, request)
+            value = _stored(change)
+            if value == _current(request, change.field):
+                raise UserError(f"{request.ref} already says that; nothing changed.")
+            keys = search_keys(value) if change.field == "places" else None
+            updated = self.requests.edit(request.id, actor, change.field, value, keys)
+            self._refresh_announcements(request.ref)
+            if request.requester != actor:
+                event_id = self.requests.history(request.id)[-1].id
+                self.outbox.add(NoticeKind.TA_EDITED, request.ref, request.requester, {"event_id": event_id})
+        return updated
+
+    def may_edit(self, actor: str, request: TARequest) -> None:
+        """Its requester and coordinators may correct an open request; others are told why not."""
+        if not request.is_open:
+            raise UserError(f"{request.ref} is {request.status}, so it cannot be edited.")
+        require_own_or_coordinator(
+            self.coordinators,
+            actor,
+            request.requester,
+            f"Only the requester of {request.ref} and coordinators can change it.",
+        )
+
+    def reopen(self, actor: str, request_id: int, note: str | None) -> TARequest:
+        """Bring a declined or completed request back to the status it had before it closed;
+        back to `new` if the organisation that held it has been removed since."""
+        require_coordinator(self.coordinators, actor, "reopen requests")
+        with self.storage.write():
+            request = self.get(request_id)
+            if request.is_open:
+                raise UserError(f"{request.ref} is {request.status}, so it is open already.", REOPEN_USAGE)
+            status, held = self._status_before_closing(request), request.organisation_id
+            if held and self.organisations.get(held).removed:  # it left the group: assign it anew
+                status = "new"
+            updated = self.requests.reopen(request.id, status, actor, note, unassign=status == "new")
+            self._refresh_announcements(request.ref)
+            self._tell_requester(updated, actor, reopened=note or "")
+        return updated
+
+    def _status_before_closing(self, request: TARequest) -> str:
+        """The status the last closing event replaced: each event with a status sets one."""
+        statuses = [event.status for event in self.requests.history(request.id) if event.status]
+        before = [s for s in statuses[:-1] if s not in ("completed", "declined")]
+        status = before[-1] if before else "new"
+        return "assigned" if status == "new" and request.organisation_id else status
+
+    def search(self, query: ListQuery, asker: str, now: datetime, zone: ZoneInfo) -> TAFilter:
+        """The filter a `/ta list` query asks for, its organisation found and its rules dated."""
+        organisation, where = None, query.where
+        if query.organisation:
+            organisation, rest = self._organisation_in(query.organisation)
+            if rest:
+                extra = read_where(rest, usage=LIST_USAGE, correct=False)
+                where = extra if where is None else Where(where.places + extra.places)
+        places = tuple(p.code for p in where.places) if where else None  # each is a key: search_keys
+        today = now.astimezone(zone).date()
+        return TAFilter(
+            statuses=query.statuses,
+            involving=asker if "mine" in query.flags else None,
+            places=places,
+            strategy=query.strategy,
+            organisation_id=organisation.id if organisation else None,
+            lead=query.lead,
+            unassigned="unassigned" in query.flags,
+            due_before=today if "overdue" in query.flags else None,
+            stuck=stuck_rule(now, zone) if "stuck" in query.flags else None,
+        )
+
+    def _organisation_in(self, text: str) -> tuple[Organisation, str]:
+        """The organisation `org <words>` names, and the words after its name (a place:
+        `org WHO Kenya`), trying the longest name first."""
+        words = text.split()
+        for end in range(len(words), 0, -1):
+            found = candidates(self.organisations, " ".join(words[:end]))
+            if len(found) == 1:
+                return found[0], " ".join(words[end:])
+        found = candidates(self.organisations, text)
+        if found:
+            names = ", ".join(o.short_name or o.name for o in found[:8])
+            raise UserError(f"“{echo(text)}” could be {echo(names, 300)}: type more of the name.", LIST_USAGE)
+        raise UserError(f"No member organisation is called “{echo(text)}”.", LIST_USAGE, "`/iwg orgs` lists them.")
 
     def matching_organisations(self, request: TARequest) -> list[Organisation]:
         return self.organisations.offering(request.strategies)
@@ -148,15 +258,14 @@ class TAService:
             raise UserError(f"{request.ref} is {request.status}, so it cannot be {doing}.")
         return request
 
-    def _tell_requester(self, request: TARequest, actor: str) -> None:
+    def _tell_requester(self, request: TARequest, actor: str, reopened: str | None = None) -> None:
+        """`reopened`: the change is a reopening, with its note ("" for none)."""
         if request.requester != actor:
             # the notice tells of this change, even if another one follows before it is sent
-            self.outbox.add(
-                NoticeKind.TA_REQUESTER,
-                request.ref,
-                request.requester,
-                {"status": request.status, "organisation_id": request.organisation_id, "lead": request.lead},
-            )
+            change = {"status": request.status, "organisation_id": request.organisation_id, "lead": request.lead}
+            if reopened is not None:
+                change["reopened"] = reopened
+            self.outbox.add(NoticeKind.TA_REQUESTER, request.ref, request.requester, change)
 
 
 def _allowed(status: str) -> str:
@@ -164,3 +273,37 @@ def _allowed(status: str) -> str:
     if not moves:
         return "it is closed, so its status cannot change."
     return "it can move to " + " or ".join(f"`{m}`" for m in moves) + "."
+
+
+# The one stuck rule, for the digest, the coordinator's App Home and `/ta list stuck`: a
+# request is stuck when it is `new` for more than UNASSIGNED_AFTER, open past its due date,
+# or `assigned`/`in-progress` with no activity (an assignment, status, note or edit) for
+# QUIET_AFTER. Its SQL is storage.ta_requests.STUCK_WHERE.
+UNASSIGNED_AFTER = timedelta(days=14)
+QUIET_AFTER = timedelta(days=30)
+
+
+def stuck_rule(now: datetime, zone: ZoneInfo) -> Stuck:
+    """The rule's cut-offs at `now` (due dates are days in the group's zone)."""
+    return Stuck(now - UNASSIGNED_AFTER, now.astimezone(zone).date(), now - QUIET_AFTER)
+
+
+def _stored(change: Edit) -> str | None:
+    """The value of an edit as the request stores it."""
+    if change.field == "need":
+        return change.need
+    if change.field == "places":
+        return change.where.codes
+    if change.field == "strategies":
+        return " ".join(change.strategies)
+    return change.due.isoformat() if change.due else None
+
+
+def _current(request: TARequest, field: str) -> str | None:
+    if field == "need":
+        return request.need
+    if field == "places":
+        return request.country
+    if field == "strategies":
+        return " ".join(request.strategies)
+    return request.due_date.isoformat() if request.due_date else None

@@ -1,4 +1,4 @@
-"""Members' display names, for poll messages: names without pinging anyone."""
+"""Members' display names, for poll messages and the CSV export: names without pinging anyone."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from bot.outbound.courier_client import LeasedClient
 from bot.outbound.names import display_names
 from bot.parsing.slack_text import escape
 from bot.parsing.text import parse_ref
-from bot.render import digest_blocks, meeting_blocks, poll_blocks, ta_blocks
+from bot.render import digest_blocks, meeting_blocks, poll_blocks, ta_blocks, ta_notices
 from bot.render.blocks import Reply, error_reply
 from storage.outbox import Notice, NoticeKind
 from storage.polls import Poll, PollRepository
@@ -58,6 +58,7 @@ class NoticeSender:
             NoticeKind.SCHEDULE_POST: self.schedule,
             NoticeKind.CHANNEL_PROBLEM: self.channel_problem,
             NoticeKind.POST_REFUSED: self.tell_asker,
+            NoticeKind.CLICK_ANSWER: self.tell_asker,
             NoticeKind.DIGEST: self.digest,
         }.get(notice.kind, self.about_request)
         return send(notice)
@@ -157,15 +158,22 @@ class NoticeSender:
                 request, organisation, self.services.ta_service.matching_organisations(request)
             )
         elif notice.kind == NoticeKind.TA_REQUESTER:
-            change = request.model_copy(update=notice.detail)
-            reply = ta_blocks.to_requester(change, self.services.organisations.get(change.organisation_id or 0))
+            detail = dict(notice.detail)
+            reopened = detail.pop("reopened", None)
+            change = request.model_copy(update=detail)
+            organisation = self.services.organisations.get(change.organisation_id or 0)
+            reply = ta_notices.to_requester(change, organisation, reopened)
         elif notice.kind in (NoticeKind.TA_LEAD, NoticeKind.TA_FORMER_LEAD):
             # as it was assigned, even if it was reassigned again before this went out
             given = self.services.organisations.get(notice.detail.get("organisation_id") or 0)
-            render = ta_blocks.to_lead if notice.kind == NoticeKind.TA_LEAD else ta_blocks.to_former_lead
+            render = ta_notices.to_lead if notice.kind == NoticeKind.TA_LEAD else ta_notices.to_former_lead
             reply = render(request, given)
         elif notice.kind == NoticeKind.TA_LOGGED:
             reply = ta_blocks.logged(request, self.services.ta_service.matching_organisations(request))
+        elif notice.kind in (NoticeKind.TA_NOTE, NoticeKind.TA_EDITED):
+            event = self.services.ta_requests.event(notice.detail["event_id"])
+            render = ta_notices.to_noted if notice.kind == NoticeKind.TA_NOTE else ta_notices.to_edited
+            reply = render(request, event, notice.recipient == request.lead)
         else:
             raise ValueError(f"no renderer for notice kind {notice.kind!r}")
         return self.direct_message(notice, reply)

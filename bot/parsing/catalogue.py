@@ -40,8 +40,26 @@ FAMILIES: tuple[Family, ...] = (
             Subcommand("/iwg orgs", "member organisations and the strategies each offers TA on", "/iwg orgs"),
             Subcommand(
                 "/iwg orgs add <name> [(<short name>)] [#strategy …]",
-                "adds or updates an organisation",
+                "adds an organisation, or adds strategies to one",
                 "/iwg orgs add World Health Organization (WHO) #parenting #laws",
+                True,
+            ),
+            Subcommand(
+                "/iwg orgs set <name> #strategy …",
+                "replaces the strategies an organisation offers (`none` clears them)",
+                "/iwg orgs set WHO #parenting #response",
+                True,
+            ),
+            Subcommand(
+                "/iwg orgs rename <name> to <new name> [(<short name>)]",
+                "corrects an organisation's name or short name",
+                "/iwg orgs rename Together for Girls to Together for Girls (TfG)",
+                True,
+            ),
+            Subcommand(
+                "/iwg orgs remove <name>",
+                "removes an organisation that holds no open request",
+                "/iwg orgs remove Oxford University",
                 True,
             ),
             Subcommand("/iwg digest", "sends you the weekly digest now", "/iwg digest", True),
@@ -53,14 +71,15 @@ FAMILIES: tuple[Family, ...] = (
         (
             Subcommand("/ta", "opens the request form", "/ta"),
             Subcommand(
-                "/ta new <country>: <need> [#strategy …] [by <date>]",
-                "logs a request in one line",
-                "/ta new Kenya: training for social workers #response by 30 March",
+                "/ta new <where>: <need> [#strategy …] [by <date>]",
+                "logs a request in one line; where is a country, several, a UN region or Global",
+                "/ta new Kenya, Uganda and Tanzania: training for social workers #response by end of March",
             ),
             Subcommand(
-                "/ta list [open|mine|all|<status>] [<country>] [#strategy]",
+                "/ta list [open|mine|all|closed|overdue|unassigned|stuck|<status>] [<where>] [#strategy]"
+                " [org <name>] [lead @user]",
                 "requests, newest first",
-                "/ta list open Kenya",
+                "/ta list overdue Uganda",
             ),
             Subcommand("/ta show <id>", "one request with its history", "/ta show TA-7"),
             Subcommand(
@@ -74,7 +93,22 @@ FAMILIES: tuple[Family, ...] = (
                 "moves it on (coordinators, the lead)",
                 "/ta status TA-7 in-progress first call held",
             ),
-            Subcommand("/ta note <id> <text>", "adds to its history", "/ta note TA-7 ministry confirmed dates"),
+            Subcommand(
+                "/ta note <id> <text>",
+                "adds to its history and tells the requester and the lead",
+                "/ta note TA-7 ministry confirmed dates",
+            ),
+            Subcommand(
+                "/ta edit <id> need|country|strategies|due <value>",
+                "corrects an open request (its requester, coordinators)",
+                "/ta edit TA-7 country Uganda",
+            ),
+            Subcommand(
+                "/ta reopen <id> [note]",
+                "brings a declined or completed request back to where it was",
+                "/ta reopen TA-7 the ministry wrote back",
+                True,
+            ),
             Subcommand("/ta export", "every request as a CSV file", "/ta export", True),
         ),
     ),

@@ -23,6 +23,9 @@ from bot.parsing.slack_text import unescape
 from bot.parsing.text import echo
 
 MAX_INPUT = 100  # longer than any country name: refused before any work is done
+# A typo is read as the one country it is close to only this close ("kenia" is 0.8 from
+# "kenya"; "overdue" is 0.75 from "caboverde", and is asked about instead).
+CLEAR_MATCH = 0.8
 
 
 @dataclass(frozen=True)
@@ -157,9 +160,25 @@ def _or(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+class CountryTypo(UserError):
+    """`find_country`'s answer to a misspelling, with the countries it may have meant, so
+    a caller can take a single clear one (`/ta new kenia: …` is logged under Kenya)."""
+
+    def __init__(self, problem: str, usage: str | None, suggestions: list[Country], clear: Country | None):
+        super().__init__(problem, usage)
+        self.suggestions = suggestions
+        self.clear = clear  # the one suggestion, when it is close enough to take unasked
+
+
+def name_key(text: str) -> str:
+    """The normalised form names are compared in (see `_key`), for other lists of places."""
+    return _key(text) if len(text) <= MAX_INPUT else ""
+
+
 def find_country(text: str, usage: str | None = None) -> Country:
     """The country `text` names: an English name (short, official or common), an alpha-2
-    or alpha-3 code, or a familiar alias. Otherwise a UserError that suggests what was meant.
+    or alpha-3 code, or a familiar alias. Otherwise a UserError that suggests what was meant
+    (a CountryTypo when the suggestions come from the spelling).
     """
     country = match_country(text)
     if country:
@@ -173,12 +192,18 @@ def find_country(text: str, usage: str | None = None) -> Country:
         which = _or([by_code[code].name for code in _AMBIGUOUS[key]])
         raise UserError(f"“{shown}” could be {which}: which one?", usage)
     if key in _HINTS:
-        suggestions = [by_code[_HINTS[key]].name]
-    else:
-        close = difflib.get_close_matches(key, names, n=8, cutoff=0.75) if key else []
-        suggestions = list(dict.fromkeys(index[k].name for k in close))[:3]
+        hint = by_code[_HINTS[key]].name
+        raise UserError(f"I don't know a country called “{shown}”. Did you mean {hint}?", usage)
+    close = difflib.get_close_matches(key, names, n=8, cutoff=0.75) if key else []
+    suggestions = list(dict.fromkeys(index[k] for k in close))[:3]
     if suggestions:
-        raise UserError(f"I don't know a country called “{shown}”. Did you mean {_or(suggestions)}?", usage)
+        clear = len(suggestions) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= CLEAR_MATCH
+        raise CountryTypo(
+            f"I don't know a country called “{shown}”. Did you mean {_or([c.name for c in suggestions])}?",
+            usage,
+            suggestions,
+            suggestions[0] if clear else None,
+        )
     raise UserError(
         f"I don't know a country called “{shown}”. Use its English name or ISO code, e.g. Kenya or KE.", usage
     )

@@ -10,8 +10,19 @@ is slow and finds dates in ordinary words. Choices the group should know:
   31 March, "2027" is 31 December 2027, "next month" is the last day of next month
   ("end of March", "end of next month" say so explicitly). A count of months or years
   is kept to the day: "in 2 months" typed on 25 November is 25 January.
+- Quarters are calendar quarters, and a quarter as a due date is its last day: "Q1 2027"
+  and "first quarter of 2027" are 31 March 2027, "Q3" alone the next Q3 still to end,
+  "this quarter" and "end of the quarter" the current one's last day, "next quarter" the
+  next one's. Half-years likewise: "H1 2027" is 30 June 2027, "H2" 31 December.
+- Parts of a month are fixed days: "early March" is the 10th (the end of its first third),
+  "mid-March" the 15th, "late March" the last day (a period's last day, as for "by
+  March"). Without a year, like "30 March", the next one to come.
 - Times typed without a zone are in the group's zone (IWG_TIMEZONE); "14:00 UTC",
   "3pm EAT" and "+03:00" are honoured.
+
+dateparser knows neither quarters, halves nor parts of a month (it reads "Q1 2027" as 25
+February), so those are read here first. date_intended() tells text meant as a date from
+ordinary words, for commands where a date is optional ("training by phone").
 """
 
 from __future__ import annotations
@@ -54,6 +65,80 @@ _COUNTED = re.compile(
     r"\s+(?:months?|years?)\b",
     re.I,
 )
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+# What names a month in a quarter or part of a month: its name, its first three letters, "sept".
+_MONTHS = {name: n for n, name in enumerate(_MONTH_NAMES, 1)} | {name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)}
+_MONTHS["sept"] = 9
+# The patterns are ASCII (re.A): under Unicode case folding "mıd" and "ſept" would match
+# too, and then miss the tables.
+_YEAR = r"(?:,?\s+|\s+of\s+)(?P<year>[1-9]\d{3})"  # " 2027", ", 2027", " of 2027"
+_PERIOD_YEAR = r"(?:,?\s+|\s+of\s+|\s*[-/]\s*)(?P<year>[1-9]\d{3})"  # also "Q1-2027", "Q1/2027"
+_QUARTER = re.compile(
+    r"^(?:(?P<year_first>[1-9]\d{3})[\s-]+)?(?:the\s+)?(?:q(?P<number>[1-4])|(?P<nth>\w+)\s+quarter)"
+    rf"(?:{_PERIOD_YEAR})?$",
+    re.I | re.A,
+)  # "Q1 2027", "first quarter of 2027", and "2027 Q1" or "2027-Q1" as reports write it
+# Half-years: "H1 2027", "1H 2027", "the first half of 2027" end on 30 June; H2 on 31 December.
+_HALF = re.compile(
+    r"^(?:(?P<year_first>[1-9]\d{3})[\s-]+)?(?:the\s+)?(?:h(?P<number>[12])|(?P<digit>[12])h|(?P<nth>first|second)\s+half)"
+    rf"(?:{_PERIOD_YEAR})?$",
+    re.I | re.A,
+)
+_NTH = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th": 4, "fourth": 4}
+_RELATIVE_QUARTER = re.compile(r"^(?P<which>this|next)\s+quarter$", re.I | re.A)
+_PART_OF_MONTH = re.compile(rf"^(?P<part>early|mid|late)(?:\s*-\s*|\s+)(?P<month>\w+)(?:{_YEAR})?$", re.I | re.A)
+_PART_DAY = {"early": 10, "mid": 15, "late": None}  # None: the month's last day
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _next_day(today: date, month: int, day: int | None, year: str | None) -> date:
+    """`day` of `month` (None: its last day) in `year`; without a year the first such day
+    from today on, as "30 March" reads: this month's while the day is not past."""
+
+    def in_year(number: int) -> date:
+        return date(number, month, day) if day else _last_day(number, month)
+
+    if year:
+        return in_year(int(year))
+    return in_year(today.year) if in_year(today.year) >= today else in_year(today.year + 1)
+
+
+def _quarter_end(text: str, today: date) -> date | None:
+    """The last day of the quarter `text` names ("Q3", "first quarter of 2027", "next
+    quarter"), or None when it names none ("Q5", "fifth quarter"): dateparser has its turn."""
+    relative = _RELATIVE_QUARTER.match(text)
+    if relative:
+        year, month = today.year, (today.month + 2) // 3 * 3  # the month this quarter ends in
+        if relative["which"].lower() == "next":
+            year, month = (year + 1, 3) if month == 12 else (year, month + 3)
+        return _last_day(year, month)
+    named = _QUARTER.match(text)
+    number = named and (named["number"] or _NTH.get(named["nth"].lower()))
+    if number and not (named["year"] and named["year_first"]):
+        return _next_day(today, 3 * int(number), None, named["year"] or named["year_first"])
+    half = _HALF.match(text)
+    number = half and (half["number"] or half["digit"] or _NTH.get((half["nth"] or "").lower()))
+    if number and not (half["year"] and half["year_first"]):
+        return _next_day(today, 6 * int(number), None, half["year"] or half["year_first"])
+    return None
+
+
+def _part_of_month(text: str, today: date) -> date | None:
+    """The day "early March" (10th), "mid-March" (15th) or "late March" (last day) names,
+    or None when the month is not one ("mid-Febtember"): dateparser has its turn."""
+    match = _PART_OF_MONTH.match(text)
+    month = match and _MONTHS.get(match["month"].lower())
+    if not month:
+        return None
+    return _next_day(today, month, _PART_DAY[match["part"].lower()], match["year"])
 
 
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
@@ -130,26 +215,76 @@ def _due(text: str, tz: ZoneInfo, now: datetime, end_of: bool) -> date | None:
 def parse_due_date(text: str, tz: ZoneInfo, now: datetime) -> date:
     """The day a due date names, in `tz`, today or later; `now` is aware (naive means UTC).
 
-    Accepts a leading "by" ("by March") and "end of <month or year>".
+    Accepts a leading "by" ("by March") and "end of <month, quarter or year>".
     """
     text = _BY.sub("", " ".join(text.split()))
     rest = _END_OF.sub("", text)
-    if rest.lower() in ("month", "year"):
+    end_of = rest != text
+    # "end of month" is this month's end, "end of quarter" this quarter's; but "by quarter"
+    # alone is how figures are split, not a date
+    if rest.lower() in ("month", "year") or (end_of and rest.lower() == "quarter"):
         rest = "this " + rest
-    day = _due(rest, tz, now, end_of=rest != text)
+    today = _local(now, tz).date()
+    day = _quarter_end(rest, today) or _part_of_month(rest, today) or _read_due(rest, tz, now, end_of)
     if day is None:
         raise NotADate(f"I couldn't read “{_shown(text)}” as a date. Try e.g. 30 March 2027 or in 6 weeks.")
-    today = _local(now, tz).date()
-    if (day.year, day.month) == (today.year + 1, today.month):
-        # dateparser's "future" skips today: "25 November" or "November" typed on 25
-        # November comes back a year on. Read it again from a month back; if it then falls
-        # in what is left of this month, that was meant.
-        again = _due(rest, tz, now - timedelta(days=31), end_of=rest != text)
-        if again and again >= today and (again.year, again.month) == (today.year, today.month):
-            day = again
     if day < today:
         raise UserError(f"{day.day} {day:%B %Y} is in the past; a due date must be today or later.")
     return day
+
+
+def _read_due(text: str, tz: ZoneInfo, now: datetime, end_of: bool) -> date | None:
+    """The day dateparser reads in `text`, with today put back in the running."""
+    day = _due(text, tz, now, end_of)
+    today = _local(now, tz).date()
+    if day and (day.year, day.month) == (today.year + 1, today.month):
+        # dateparser's "future" skips today: "25 November" or "November" typed on 25
+        # November comes back a year on. Read it again from a month back; if it then falls
+        # in what is left of this month, that was meant.
+        again = _due(text, tz, now - timedelta(days=31), end_of)
+        if again and again >= today and (again.year, again.month) == (today.year, today.month):
+            day = again
+    return day
+
+
+_DATE_WORDS = {
+    "today", "tomorrow", "tonight", "now",
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "quarter", "quarters",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "spring", "summer", "autumn", "fall", "winter", "season", "rainy", "dry", "harvest", "term", "semester",
+    "q1", "q2", "q3", "q4", "h1", "h2", "first", "second", "third", "fourth", "half",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+}  # fmt: skip
+# Words a date is built with that say nothing of one alone ("the end of", "in a").
+_DATE_GLUE = {"the", "end", "of", "mid", "early", "late", "next", "this", "in", "a", "an", "from", "by"}
+_MONTH_ENDINGS = {name[-3:] for name in _MONTH_NAMES}  # ary, rch, ril, may, une, uly, ust, ber
+
+
+def date_intended(text: str) -> bool:
+    """Whether `text`, the words after a "by", looks meant as a date, read or not.
+
+    So that "by 31 Febtember" or "by mid-Febtember" get an answer instead of staying in
+    the description unseen, while "by phone", "by early childhood educators" or "by 3
+    partner NGOs" stay part of the need: every word must be one dates are made of (a
+    number, a month or a slip of one, a weekday, a season, week, quarter, "end of", "mid"…)
+    and at least one must say when.
+    """
+    words = re.findall(r"[^\W_]+", text.lower())
+    return (
+        bool(words)
+        and all(_date_word(word) or word in _DATE_GLUE for word in words)
+        and any(_date_word(word) for word in words)
+    )
+
+
+def _date_word(word: str) -> bool:
+    return any(c.isdigit() for c in word) or word in _DATE_WORDS or word in _MONTHS or _misspelt_month(word)
+
+
+def _misspelt_month(word: str) -> bool:
+    """A word that begins like a month and ends like one, "Febtember", "Feburary": what a
+    slip of the keys makes. "marine" and "Mary" begin like March but end as other words."""
+    return len(word) >= 6 and word[:3] in _MONTHS and word[-3:] in _MONTH_ENDINGS
 
 
 def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:

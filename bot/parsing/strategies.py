@@ -88,6 +88,21 @@ _TOKEN = re.compile(
 _CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
 
 
+def channel_tag(token: str, usage: str | None = None) -> Strategy | None:
+    """The strategy a tag names that Slack turned into a channel link (`<#C123|safe>`), or
+    None when `token` is no channel link."""
+    channel = _CHANNEL.fullmatch(token)
+    if not channel:
+        return None
+    word = (channel[1] or "").strip()
+    if not word:
+        raise UserError(
+            f"Slack turned a strategy tag into a channel link. Type the tag as plain text, e.g. #education. Tags: {TAG_LIST}",
+            usage,
+        )
+    return find_strategy(word, usage)
+
+
 def parse_tags(text: str, usage: str | None = None) -> tuple[str, list[Strategy]]:
     """(text without its strategy tags, the strategies in order without repeats).
 
@@ -97,19 +112,12 @@ def parse_tags(text: str, usage: str | None = None) -> tuple[str, list[Strategy]
     found: list[Strategy] = []
 
     def take(match: re.Match) -> str:
-        word = match["word"]
         if match["angle"]:
-            channel = _CHANNEL.fullmatch(match["angle"])
-            if not channel:
+            strategy = channel_tag(match["angle"], usage)
+            if strategy is None:
                 return match[0]  # a link, a mention: not ours
-            word = (channel[1] or "").strip()
-            if not word:
-                raise UserError(
-                    "Slack turned a strategy tag into a channel link. Type the tag as plain "
-                    f"text, e.g. #education. Tags: {TAG_LIST}",
-                    usage,
-                )
-        strategy = find_strategy(word, usage)
+        else:
+            strategy = find_strategy(match["word"], usage)
         if strategy not in found:
             found.append(strategy)
         return ""

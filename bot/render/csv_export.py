@@ -1,11 +1,15 @@
-"""`/ta export`'s file: every request as CSV, safe to open in a spreadsheet."""
+"""`/ta export`'s file: every request as CSV, safe to open in a spreadsheet.
+
+It starts with a UTF-8 byte-order mark, without which Excel reads the file in the
+machine's legacy code page and garbles "Côte d'Ivoire"; people are shown by name beside
+their Slack ID; the notes are one cell, a line each, oldest first."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from bot.parsing.countries import country_name
+from bot.parsing.places import places_label
 
 COLUMNS = (
     "id",
@@ -17,17 +21,22 @@ COLUMNS = (
     "due_date",
     "status",
     "requester",
+    "requester_name",
     "organisation",
     "lead",
+    "lead_name",
     "created_at",
     "updated_at",
     "last_status_change",
+    "notes",
 )
+BOM = "\ufeff"
 
 
-def requests_csv(rows: list[dict]) -> str:
-    """The CSV text: one row per request, a header first."""
+def requests_csv(rows: list[dict], names: dict[str, str]) -> str:
+    """The CSV text: one row per request, a header first. `names`: user ID -> display name."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
@@ -35,7 +44,10 @@ def requests_csv(rows: list[dict]) -> str:
             **row,
             "id": f"TA-{row['id']}",
             "country_code": row["country"],
-            "country": country_name(row["country"]),
+            "country": places_label(row["country"]),
+            "requester_name": names.get(row["requester"], ""),
+            "lead_name": names.get(row["lead"], "") if row["lead"] else "",
+            "notes": "\n".join(f"{n.at:%Y-%m-%d} {names.get(n.actor, n.actor)}: {n.text}" for n in row["notes"]),
         }
         writer.writerow([_inert(record.get(column)) for column in COLUMNS])
     return out.getvalue()

@@ -4,12 +4,17 @@ shows some of the same lines."""
 
 from __future__ import annotations
 
-from bot.domain.digest import Digest
-from bot.parsing.slack_text import escape, truncate
+from bot.domain.digest import Digest, StuckRequest
+from bot.domain.ta import QUIET_AFTER, UNASSIGNED_AFTER
+from bot.parsing.slack_text import escape, mention, truncate
 from bot.render import meeting_blocks, ta_blocks
 from bot.render.blocks import Reply, context, date_token, divider, header, section
 from storage.polls import Poll
-from storage.ta_requests import TARequest
+from storage.ta_requests import OVERDUE, UNASSIGNED, TARequest
+
+STUCK_RULE = (
+    f"unassigned for more than {UNASSIGNED_AFTER.days} days, past their due date, or quiet for {QUIET_AFTER.days} days"
+)
 
 
 def more(shown: int, total: int, where: str) -> list[dict]:
@@ -18,6 +23,44 @@ def more(shown: int, total: int, where: str) -> list[dict]:
 
 def request_lines(requests: list[TARequest]) -> list[dict]:
     return [section(ta_blocks.one_line(r)) for r in requests]
+
+
+def assign_button(request: TARequest) -> dict:
+    """The announcement's *Assign…* (its handler opens the assign form), for a digest or the App Home."""
+    return {
+        "type": "button",
+        "action_id": ta_blocks.ASSIGN_BUTTON,
+        "value": request.ref,
+        "text": {"type": "plain_text", "text": "Assign…"},
+    }
+
+
+def why_stuck(stuck: StuckRequest) -> str:
+    """Why it is stuck and who holds it: `quiet since 8 Feb · WHO, lead @Amina`."""
+    if stuck.why == UNASSIGNED:
+        why = f":hourglass: unassigned for {_days(stuck.days)}"
+    elif stuck.why == OVERDUE:
+        why = f":warning: {_days(stuck.days)} past its due date"  # the line before shows the date
+    else:
+        why = f":zzz: quiet since {date_token(stuck.since, '{date_short_pretty}')}"
+    request = stuck.request
+    if stuck.organisation or request.lead:
+        lead = f"lead {mention(request.lead)}" if request.lead else "no lead named"
+        why += f" · {ta_blocks.org_label(stuck.organisation)}, {lead}"
+    return why
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def stuck_block(stuck: StuckRequest, hint: bool = False) -> dict:
+    """One stuck request: its line, why, and *Assign…* while it is new (else, with `hint`,
+    the command that shows it)."""
+    text = f"{ta_blocks.one_line(stuck.request)}\n{why_stuck(stuck)}"
+    if stuck.request.status == "new":
+        return section(text, accessory=assign_button(stuck.request))
+    return section(text + (f" · `/ta show {stuck.request.ref}`" if hint else ""))
 
 
 def status_counts(counts: dict[str, int]) -> str:
@@ -38,26 +81,10 @@ def digest_message(d: Digest) -> Reply:
     blocks += request_lines(d.new) + more(len(d.new), d.new_total, "`/ta list all`")
     blocks.append(section(f"*Open by status*\n{status_counts(d.open_by_status)}\nCompleted this week: *{d.completed}*"))
     blocks.append(
-        section(
-            f"*Stuck: {d.stuck_total}* (unassigned for more than 14 days, or past their due date), "
-            "oldest first" + ("" if d.stuck else "\nNone. :tada:")
-        )
+        section(f"*Stuck: {d.stuck_total}* ({STUCK_RULE}), oldest first" + ("" if d.stuck else "\nNone. :tada:"))
     )
-    for request in d.stuck:
-        blocks.append(
-            section(
-                ta_blocks.one_line(request),
-                accessory={
-                    "type": "button",
-                    "action_id": ta_blocks.ASSIGN_BUTTON,
-                    "value": str(request.id),
-                    "text": {"type": "plain_text", "text": "Assign…"},
-                },
-            )
-            if request.status == "new"
-            else section(ta_blocks.one_line(request))
-        )
-    blocks += more(len(d.stuck), d.stuck_total, "`/ta list`")
+    blocks += [stuck_block(stuck) for stuck in d.stuck]
+    blocks += more(len(d.stuck), d.stuck_total, "`/ta list stuck`")
     blocks.append(divider())
     lines = [
         f"• {meeting_blocks.meeting_line(m)}: {items} agenda item{'s' if items != 1 else ''}, {minutes} min"

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
-from bot.domain.digest import Digest
+from bot.domain.digest import Digest, StuckRequest
+from bot.domain.ta import QUIET_AFTER, UNASSIGNED_AFTER
 from bot.parsing.slack_text import escape, truncate
 from bot.render import meeting_blocks
 from bot.render.blocks import context, divider, header, section
-from bot.render.digest_blocks import more, poll_line, request_lines, status_counts
+from bot.render.digest_blocks import more, poll_line, request_lines, status_counts, stuck_block
 from storage.agenda import AgendaItem
 from storage.meetings import Meeting
 from storage.polls import Poll
-from storage.ta_requests import TARequest
+from storage.ta_requests import OVERDUE, QUIET, UNASSIGNED, TARequest
 
 HOME_NEW_REQUEST = "home_new_request"
 HOME_PROPOSE = "home_propose_item"
 AGENDA_FORM = "agenda_form"
+NEEDS_YOU_TOP = 5  # stuck requests of each kind listed: "Needs you" takes at most 23 blocks
+_KINDS = {  # in the order a coordinator acts: broker, then chase what is late, then what is quiet
+    UNASSIGNED: (f"Unassigned for more than {UNASSIGNED_AFTER.days} days", "unassigned"),
+    OVERDUE: ("Past their due date", "past their due date"),
+    QUIET: (f"Quiet for {QUIET_AFTER.days} days", "quiet"),
+}
+
+
+def needs_you(stuck: dict[str, tuple[list[StuckRequest], int]]) -> list[dict]:
+    """A coordinator's first section: the stuck requests by why, each kind capped."""
+    blocks = [
+        section("*Needs you*" + ("" if any(total for _, total in stuck.values()) else "\nNothing is stuck. :tada:"))
+    ]
+    for why, (title, what) in _KINDS.items():
+        requests, total = stuck.get(why, ([], 0))
+        if total:
+            shown = requests[:NEEDS_YOU_TOP]
+            blocks.append(section(f"*{title}: {total}*, oldest first"))
+            blocks += [stuck_block(request, hint=True) for request in shown]
+            if total > len(shown):
+                blocks.append(context(f"…and {total - len(shown)} more {what}: `/ta list stuck`"))
+    return blocks + [divider()]
 
 
 def home_view(
@@ -25,11 +48,15 @@ def home_view(
     item_count: int,
     polls: list[Poll],
     digest: Digest | None,
+    stuck: dict[str, tuple[list[StuckRequest], int]] | None = None,
 ) -> dict:
     """The App Home of one member: their requests, the next meeting, open polls; and for
-    coordinators, the digest's counts. At most about 60 blocks (a Home view takes 100)."""
-    blocks = [
-        header("IWG Bot"),
+    coordinators, first what needs them (`stuck`, by why) and last the digest's counts.
+    At most 45 blocks: Slack takes 100 in a Home view, the tests' stand-in 50."""
+    blocks = [header("IWG Bot")]
+    if stuck is not None:
+        blocks += needs_you(stuck)
+    blocks += [
         section(
             "*Your TA requests* (asked or led)" + ("" if requests else "\nNone yet."),
             accessory={

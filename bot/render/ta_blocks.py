@@ -6,8 +6,10 @@ import json
 from datetime import date, datetime, time, timezone
 
 from bot.domain.ta import KINDS
-from bot.parsing.countries import country_name
+from bot.parsing.catalogue import usage
+from bot.parsing.places import place_name, places_label
 from bot.parsing.slack_text import escape, mention, truncate
+from bot.parsing.ta_list_command import ListQuery, list_query
 from bot.parsing.text import echo
 from bot.render.blocks import (
     MAX_BLOCKS,
@@ -37,6 +39,7 @@ ASSIGN_BUTTON = "ta_assign"
 DECLINE_BUTTON = "ta_decline"
 PAGE_BUTTON = "ta_list_page"
 HISTORY_BUTTON = "ta_history_page"
+CHANGE_PLACES_BUTTON = "ta_change_places"
 
 
 def due_token(due: date) -> str:
@@ -60,7 +63,7 @@ def org_label(organisation: Organisation | None) -> str:
 def one_line(request: TARequest, organisation: Organisation | None = None) -> str:
     parts = [
         f"*{request.ref}*",
-        country_name(request.country),
+        places_label(request.country),
         f"{STATUS_ICONS[request.status]} {request.status}",
         escape(truncate(request.need, 120)),
     ]
@@ -73,7 +76,7 @@ def one_line(request: TARequest, organisation: Organisation | None = None) -> st
 
 def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
     fields = [
-        ("Country", country_name(request.country)),
+        ("Where", places_label(request.country)),
         ("Status", f"{STATUS_ICONS[request.status]} {request.status}"),
         ("Requested by", f"{mention(request.requester)} on {when(request.created_at)}"),
         ("Strategies", strategy_tags(request.strategies)),
@@ -89,8 +92,12 @@ def need_block(request: TARequest) -> dict:
     return section("*What is needed*\n" + escape(truncate(request.need, SECTION_LIMIT - 100)))
 
 
-def logged(request: TARequest, matching: list[Organisation]) -> Reply:
-    text = f"Logged {request.ref}: {country_name(request.country)}, {truncate(request.need, 80)}"
+def logged(
+    request: TARequest, matching: list[Organisation], corrected: tuple = (), due_problem: str | None = None
+) -> Reply:
+    """The requester's receipt; a place read from a typo (`corrected`: (typed, Place) pairs)
+    is said, with a button to change it, and a due date that could not be read too."""
+    text = f"Logged {request.ref}: {places_label(request.country)}, {truncate(request.need, 80)}"
     blocks = [
         section(
             f":inbox_tray: Logged *{request.ref}*. The coordinators have been told; "
@@ -99,16 +106,41 @@ def logged(request: TARequest, matching: list[Organisation]) -> Reply:
         fields_block(request, None),
         need_block(request),
     ]
+    if corrected:
+        read = "; ".join(f"“{echo(typed, 40)}” as *{escape(place.name)}*" for typed, place in corrected)
+        blocks.append(section(f":mag: I read {read}. Not right?"))
+        blocks.append(_change_places_button(request))
+    if due_problem:
+        blocks.append(
+            section(
+                f":calendar: {due_problem} So {request.ref} has no due date yet: "
+                f"`/ta edit {request.ref} due <date>` sets one."
+            )
+        )
     if matching:
         blocks.append(context("Member organisations offering these strategies: " + _names(matching)))
     blocks.append(context(f"Add to it with `/ta note {request.ref} <text>`; see it with `/ta show {request.ref}`."))
     return Reply(text=escape(text), blocks=blocks)
 
 
+def _change_places_button(request: TARequest) -> dict:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": CHANGE_PLACES_BUTTON,
+                "value": request.ref,
+                "text": {"type": "plain_text", "text": "Change country…"},
+            }
+        ],
+    }
+
+
 def announcement(request: TARequest, organisation: Organisation | None, matching: list[Organisation]) -> Reply:
     """The coordinators' copy: buttons while it is new, then what became of it."""
     blocks = [
-        header(f"TA request {request.ref}: {country_name(request.country)}"),
+        header(f"TA request {request.ref}: {places_label(request.country)}"),
         fields_block(request, organisation),
         need_block(request),
     ]
@@ -158,48 +190,6 @@ def announcement(request: TARequest, organisation: Organisation | None, matching
     )
 
 
-def to_requester(request: TARequest, organisation: Organisation | None) -> Reply:
-    news = {
-        "assigned": f"has been brokered to *{org_label(organisation)}*",
-        "in-progress": "is in progress",
-        "completed": "is completed",
-        "declined": "was declined",
-    }
-    line = (
-        f"{STATUS_ICONS[request.status]} Your request *{request.ref}* ({country_name(request.country)}) "
-        f"{news.get(request.status, 'is ' + request.status)}."
-    )
-    if request.lead:
-        line += f" Lead: {mention(request.lead)}."
-    return Reply(
-        text=f"Your request {request.ref} is {request.status}",
-        blocks=[section(line), context(f"`/ta show {request.ref}` has its full history.")],
-        ephemeral=False,
-    )
-
-
-def to_lead(request: TARequest, organisation: Organisation | None) -> Reply:
-    line = (
-        f":handshake: You are the lead for *{request.ref}* ({country_name(request.country)}), "
-        f"brokered to *{org_label(organisation)}*."
-    )
-    hint = (
-        f"Move it on with `/ta status {request.ref} in-progress` and later `completed`; "
-        f"add news with `/ta note {request.ref} <text>`."
-    )
-    return Reply(
-        text=f"You lead {request.ref}", blocks=[section(line), need_block(request), context(hint)], ephemeral=False
-    )
-
-
-def to_former_lead(request: TARequest, organisation: Organisation | None) -> Reply:
-    line = (
-        f"*{request.ref}* ({country_name(request.country)}) has been reassigned to "
-        f"*{org_label(organisation)}*; you no longer lead it. Thank you!"
-    )
-    return Reply(text=f"{request.ref} was reassigned", blocks=[section(line)], ephemeral=False)
-
-
 def detail(
     request: TARequest,
     organisation: Organisation | None,
@@ -209,7 +199,7 @@ def detail(
     """The request and its whole history; what does not fit one message (50 blocks) is a
     button away, newest events first in view."""
     blocks = [
-        header(f"{request.ref}: {country_name(request.country)}"),
+        header(f"{request.ref}: {places_label(request.country)}"),
         fields_block(request, organisation),
         need_block(request),
         divider(),
@@ -255,6 +245,10 @@ def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
         what += f", lead {mention(event.lead)}" if event.lead else ""
     elif event.kind == "status":
         what = f"moved it to *{event.status}*"
+    elif event.kind == "reopened":
+        what = f"reopened it (back to *{event.status}*)"
+    elif event.kind == "edited":
+        return f"• {when(event.at)} {who} {change_line(event)}"
     else:
         what = "noted"
     if event.text:
@@ -262,10 +256,52 @@ def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
     return f"• {when(event.at)} {who} {what}"
 
 
+_FIELD_NAMES = {"need": "need", "places": "country", "strategies": "strategies", "due": "due date"}
+
+
+def change_line(event: TAEvent) -> str:
+    """An edit as a sentence without its subject: `changed the country from Kenya to Uganda`."""
+    before, after = (_shown_value(event.field, value) for value in (event.old_value, event.text))
+    if event.field == "need":
+        return f"changed the need to: {after} (it was: {before})"
+    return f"changed the {_FIELD_NAMES[event.field]} from {before} to {after}"
+
+
+def _shown_value(field: str, value: str | None) -> str:
+    if field == "need":
+        return escape(truncate(value or "", 300))
+    if not value:
+        return "none"
+    if field == "places":
+        return (
+            " and ".join(escape(place_name(code)) for code in value.split())
+            if " " not in value
+            else escape(places_label(value))
+        )
+    if field == "strategies":
+        return strategy_tags(value.split())
+    return due_token(date.fromisoformat(value))
+
+
+def query_title(query: ListQuery) -> str:
+    """What a list shows, in words: `closed · Kenya and Uganda · #laws · org WHO`."""
+    parts = [escape(query.scope) if query.scope else "" if query.flags else "open", *sorted(query.flags)]
+    if query.where:
+        parts.append(escape(places_label([p.code for p in query.where.places])))
+    if query.strategy:
+        parts.append(f"#{query.strategy}")
+    if query.organisation:
+        parts.append(f"org {echo(query.organisation)}")
+    if query.lead:
+        parts.append(f"lead {mention(query.lead)}")
+    return " · ".join(part for part in parts if part)
+
+
 def listing(
-    requests: list[TARequest], total: int, page: int, query: str, organisations: dict[int, Organisation]
+    requests: list[TARequest], total: int, page: int, query: ListQuery, organisations: dict[int, Organisation]
 ) -> Reply:
-    title = f"*TA requests* ({echo(query) or 'open'}): {total}"
+    """One page of a `/ta list`; its *Next page* button carries the query in short (list_query)."""
+    title = f"*TA requests* ({query_title(query)}): {total}"
     if not requests:
         return Reply.of(f"{title}. None match." + ("" if page == 0 else " That was the last page."))
     first = page * PAGE_SIZE + 1
@@ -280,17 +316,12 @@ def listing(
                         "type": "button",
                         "action_id": PAGE_BUTTON,
                         "text": {"type": "plain_text", "text": "Next page"},
-                        "value": json.dumps({"q": query, "p": page + 1}),
+                        "value": json.dumps({"q": list_query(query), "p": page + 1}),
                     }
                 ],
             }
         )
-    blocks.append(
-        context(
-            "`/ta show <id>` for one request and its history; "
-            "`/ta list [open|mine|all|<status>] [<country>] [#strategy]`."
-        )
-    )
+    blocks.append(context("`/ta show <id>` for one request and its history; " + usage("/ta list") + "."))
     return Reply(text=f"{total} TA requests", blocks=blocks)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.ta import KINDS
+from bot.parsing.places import places_label
 from bot.parsing.slack_text import truncate
 from bot.parsing.strategies import STRATEGIES
 from bot.render.blocks import section
@@ -12,6 +13,10 @@ from storage.ta_requests import TARequest
 
 REQUEST_FORM = "ta_request_form"
 ASSIGN_FORM = "ta_assign_form"
+PLACES_FORM = "ta_places_form"
+
+
+PLACES_HINT = "English names or ISO codes: Kenya, or Kenya, Uganda and Tanzania, or Eastern Africa, or Global"
 
 
 def request_form() -> dict:
@@ -30,9 +35,9 @@ def request_form() -> dict:
             {
                 "type": "input",
                 "block_id": "country",
-                "label": {"type": "plain_text", "text": "Country"},
-                "hint": {"type": "plain_text", "text": "English name or ISO code, e.g. Kenya or KE"},
-                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 100},
+                "label": {"type": "plain_text", "text": "Country or region"},
+                "hint": {"type": "plain_text", "text": PLACES_HINT},
+                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 300},
             },
             {
                 "type": "input",
@@ -79,15 +84,12 @@ def assign_form(request: TARequest, organisations: list[Organisation], matching:
     first = list(matching) + [o for o in organisations if o not in matching]
     # Slack's menus take 100 options: the best matches come first (the group has ~25)
     options = [{"text": {"type": "plain_text", "text": truncate(o.label, 75)}, "value": str(o.id)} for o in first[:100]]
-    return {
-        "type": "modal",
-        "callback_id": ASSIGN_FORM,
-        "private_metadata": str(request.id),
-        "title": {"type": "plain_text", "text": f"Assign {request.ref}"},
-        "submit": {"type": "plain_text", "text": "Assign"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            section(one_line(request)),
+    return _about(
+        request,
+        ASSIGN_FORM,
+        f"Assign {request.ref}",
+        "Assign",
+        [
             {
                 "type": "input",
                 "block_id": "organisation",
@@ -102,4 +104,41 @@ def assign_form(request: TARequest, organisations: list[Organisation], matching:
                 "element": {"type": "users_select", "action_id": "value"},
             },
         ],
+    )
+
+
+def _about(request: TARequest, callback_id: str, title: str, submit: str, fields: list[dict]) -> dict:
+    """A modal about one request: its line on top, then `fields`; the request's ID rides along."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": str(request.id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [section(one_line(request)), *fields],
     }
+
+
+def places_form(request: TARequest) -> dict:
+    """The modal *Change country…* opens: the places, as they read now, to correct."""
+    return _about(
+        request,
+        PLACES_FORM,
+        f"Change {request.ref}",
+        "Save",
+        [
+            {
+                "type": "input",
+                "block_id": "country",
+                "label": {"type": "plain_text", "text": "Country or region"},
+                "hint": {"type": "plain_text", "text": PLACES_HINT},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "max_length": 300,
+                    "initial_value": truncate(places_label(request.country), 300),
+                },
+            },
+        ],
+    )

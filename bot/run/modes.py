@@ -52,13 +52,15 @@ def main() -> None:
 
 
 def open_services(settings: Settings, scheduler: BaseScheduler, extra_coordinators: tuple[str, ...] = ()) -> Services:
-    """Migrate the database and bring the coordinators in step with the settings."""
+    """Migrate the database, bring the requests' places in step with the region table and
+    the coordinators with the settings."""
     storage = Storage(settings.database)
     try:
         storage.migrate()
     except sqlite3.Error as error:
         _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
     services = Services.build(settings, storage, scheduler)
+    services.ta_service.index_places()
     services.coordinators.sync_config(settings.coordinators + extra_coordinators)
     if not services.coordinators.list():
         log.warning("No coordinators: set IWG_COORDINATORS to the Slack member IDs of the first ones")
