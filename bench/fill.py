@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.parsing.places import KEYS_VERSION, search_keys  # noqa: E402
+from bot.parsing.places import keys_version, search_keys  # noqa: E402
 from storage import Storage  # noqa: E402
 
 USERS = [f"U{n:04d}" for n in range(1, 501)]
@@ -344,7 +344,8 @@ def _ta(conn: sqlite3.Connection, rng: random.Random, count: int, org_ids: list[
         "INSERT INTO ta_places (place, request_id) VALUES (?, ?)",
         [(key, r[0]) for r in requests for key in search_keys(r[1])],
     )
-    conn.execute("UPDATE versions SET n = ? WHERE name = 'ta_places'", [KEYS_VERSION])
+    if first_id == 1:  # only these requests: their keys are the current ones (else the bot indexes on start)
+        conn.execute("UPDATE versions SET n = ? WHERE name = 'ta_places'", [keys_version()])
     conn.executemany(
         "INSERT INTO ta_events (request_id, at, actor, kind, status, organisation_id, lead, text)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

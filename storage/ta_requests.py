@@ -119,6 +119,11 @@ class TAFilter:
         return self == TAFilter(statuses=self.statuses)
 
 
+# The requests a list by one place reads, in the order of that place's index; search()
+# adds the rest of the filter (its columns are ta_requests', unambiguous beside ta_places').
+_ONE_PLACE = "ta_places p JOIN ta_requests r ON r.id = p.request_id WHERE p.place = ?"
+
+
 class TARequestRepository:
     def __init__(self, storage: Storage):
         self.storage = storage
@@ -266,14 +271,15 @@ class TARequestRepository:
             total = self._counted(wanted.statuses, one_place)
         elif stuck_only:
             total = self._stuck_counted(wanted)
+        elif one_place:
+            total = db.execute(f"SELECT count(*) FROM {_ONE_PLACE} AND {clause}", [one_place, *params]).fetchone()[0]
         else:
             total = db.execute(f"SELECT count(*) FROM ta_requests WHERE {clause}", params).fetchone()[0]
         if stuck_only:
             rows = self._stuck_page(wanted, limit, offset)
         elif one_place:  # walk the place's rows, newest first, until the page is full
             rows = db.query(
-                f"SELECT r.* FROM ta_places p JOIN ta_requests r ON r.id = p.request_id WHERE p.place = ? AND {clause}"
-                " ORDER BY p.request_id DESC LIMIT ? OFFSET ?",
+                f"SELECT r.* FROM {_ONE_PLACE} AND {clause} ORDER BY p.request_id DESC LIMIT ? OFFSET ?",
                 [one_place, *params, limit, offset],
             )
         else:

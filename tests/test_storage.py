@@ -245,16 +245,34 @@ def test_a_request_reopened_since_is_not_counted_as_completed(storage):
 
 
 def test_places_are_indexed_again_when_their_keys_change_and_counts_follow(storage):
-    from bot.parsing.places import KEYS_VERSION, search_keys
+    from bot.parsing.places import keys_version, search_keys
     from storage.ta_requests import TAFilter, TARequestRepository
 
     repo = TARequestRepository(storage)
     kenya = repo.create(places="KE", need="n", strategies=[], kind=None, due_date=None, requester="U1")
     repo.set_status(kenya.id, "completed", "U1", None)
     assert repo.search(TAFilter(statuses=None, places=("002",)), limit=5)[1] == 0  # as migration m014 left it
-    assert repo.index_places(search_keys, KEYS_VERSION) == 1
-    assert repo.index_places(search_keys, KEYS_VERSION) == 0  # once a version
+    assert repo.index_places(search_keys, keys_version()) == 1
+    assert repo.index_places(search_keys, keys_version()) == 0  # once a version
     found, total = repo.search(TAFilter(statuses=None, places=("002",)), limit=5)
     assert ([r.id for r in found], total) == ([kenya.id], 1)
     assert repo.search(TAFilter(statuses=("completed",), places=("014",)), limit=5)[1] == 1
     assert repo.search(TAFilter(places=("014",)), limit=5)[1] == 0  # not open
+
+
+def test_a_list_by_one_place_and_more_counts_only_that_place(storage):
+    from datetime import date
+
+    from storage.ta_requests import TAFilter, TARequestRepository
+
+    repo = TARequestRepository(storage)
+    for places, requester in (("KE", "U1"), ("UG", "U1"), ("FR", "U1"), ("KE", "U2")):
+        repo.create(places=places, need="n", strategies=[], kind=None, due_date=date(2020, 1, 1), requester=requester)
+    for wanted in (
+        TAFilter(places=("KE",), due_before=date(2021, 1, 1)),  # `/ta list Kenya overdue`
+        TAFilter(statuses=None, places=("KE",), involving="U1"),  # `/ta list mine Kenya`
+        TAFilter(places=("KE",), strategy="laws"),
+    ):
+        found, total = repo.search(wanted, limit=10)
+        assert total == len(found), wanted
+    assert repo.search(TAFilter(places=("KE",), due_before=date(2021, 1, 1)), limit=10)[1] == 2

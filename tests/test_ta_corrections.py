@@ -134,6 +134,8 @@ def test_the_list_finds_overdue_closed_by_organisation_and_by_lead(bot):
         return [ref for ref in ("TA-1", "TA-2", "TA-3", "TA-4") if f"*{ref}*" in answer]
 
     assert found("overdue") == ["TA-3"]
+    assert found("overdue Peru") == ["TA-3"] and "): 1" in blocks_text(ta(driver, "list overdue Peru", MEMBER))
+    assert "): 0" in blocks_text(ta(driver, "list overdue Kenya", MEMBER))  # counted for that place only
     assert found("closed") == ["TA-2"]
     assert found("unassigned") == ["TA-3", "TA-4"]
     assert found("org WHO") == ["TA-1"]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.organisations import candidates
 from bot.domain.permissions import require_coordinator, require_own_or_coordinator
 from bot.errors import UserError, must_exist
-from bot.parsing.places import KEYS_VERSION, Where, read_where, search_keys
+from bot.parsing.places import Where, keys_version, read_where, search_keys
 from bot.parsing.ta_command import REOPEN_USAGE, STATUS_USAGE, Edit, NewRequest
 from bot.parsing.ta_list_command import LIST_USAGE, ListQuery
 from bot.parsing.text import echo
@@ -75,8 +75,8 @@ class TAService:
 
     def index_places(self) -> int:
         """Bring every request's search keys in step with the region table (on start: a no-op
-        unless bot/parsing/places.KEYS_VERSION moved); how many requests were indexed."""
-        return self.requests.index_places(search_keys, KEYS_VERSION)
+        unless bot/parsing/places.keys_version() moved); how many requests were indexed."""
+        return self.requests.index_places(search_keys, keys_version())
 
     def get(self, request_id: int) -> TARequest:
         return must_exist(

@@ -20,6 +20,7 @@ import csv
 import difflib
 import importlib.util
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -183,9 +184,16 @@ def places_label(codes: str | list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-# Bumped when the table or search_keys' rule changes: every request's keys are written
-# again on the next start (TAService.index_places).
+# Bumped when search_keys' rule changes; with the region table's own contents it makes
+# keys_version(), and when that moves (a country_converter upgrade that moves a country,
+# say) every request's keys are written again on the next start (TAService.index_places).
 KEYS_VERSION = 1
+
+
+def keys_version() -> int:
+    """The version of the keys requests are indexed under: the rule's and the table's."""
+    table = sorted((region, sorted(countries)) for region, countries in _members().items())
+    return zlib.crc32(repr((KEYS_VERSION, table)).encode())
 
 
 def search_keys(codes: str) -> list[str]:
