@@ -226,15 +226,15 @@ def main() -> int:
 
 
 def reminders(services, client, database: Path, count: int, sql: SqlTimer, top: int, no_profile: bool) -> None:
-    """`count` meetings starting in 90 s, their 1m reminders fired by hand (as the scheduler
-    would, all at once), then delivered by the courier on this thread."""
+    """`count` meetings starting in 59 s, their 1m reminders (due a second ago) fired by hand
+    (as the scheduler would, all at once), then delivered by the courier on this thread."""
     from datetime import timedelta
 
     from bot.outbound.courier import Courier
     from bot.outbound.notices import NoticeSender
 
-    due = time.time() + 0.5
-    ids = list(filler.add_reminder_meetings(database, count, due, 0.0, offset=timedelta(seconds=90)))
+    due = time.time() - 1  # fire() sends nothing before a reminder's time
+    ids = list(filler.add_reminder_meetings(database, count, due, 0.0, offset=timedelta(minutes=1)))
     offset = timedelta(minutes=1)
     sql.reset()
     sql.on = True

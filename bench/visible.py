@@ -47,7 +47,7 @@ from slack_sdk import WebClient  # noqa: E402
 
 from bot.outbound.courier_client import LeasedClient  # noqa: E402
 from storage import Storage  # noqa: E402
-from storage.meetings import MeetingRepository  # noqa: E402
+from storage.meetings import MeetingRepository, MeetingTimes  # noqa: E402
 from storage.outbox import NoticeKind, OutboxRepository  # noqa: E402
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, BotProcess, clean_env, free_port  # noqa: E402
 from tests.driver import SlackDriver  # noqa: E402
@@ -67,11 +67,7 @@ def queue_catch_up(database: Path, count: int) -> None:
         for n in range(count):
             meeting = meetings.add(
                 title=f"Catch-up meeting {n:02d}",
-                start_date=starts.date(),
-                start_time=None,
-                end_date=None,
-                zone="UTC",
-                starts_at=starts,
+                times=MeetingTimes(start_date=starts.date(), zone="UTC", starts_at=starts),
                 place=None,
                 created_by="U0COORD00",
             )

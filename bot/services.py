@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.domain.agenda import AgendaService
 from bot.domain.digest import Digest, DigestService, gather
 from bot.domain.meetings import MeetingService
 from bot.domain.organisations import OrganisationService
@@ -48,6 +49,7 @@ class Services:
     ta_service: TAService
     organisation_service: OrganisationService
     meeting_service: MeetingService
+    agenda_service: AgendaService
     reminder_service: ReminderService
     poll_service: PollService
     digest_service: DigestService
@@ -64,6 +66,7 @@ class Services:
         meetings, agenda, polls = MeetingRepository(storage), AgendaRepository(storage), PollRepository(storage)
         outbox = OutboxRepository(storage)
         reminder_service = ReminderService(settings, storage, meetings, ReminderRepository(storage), outbox, scheduler)
+        agenda_service = AgendaService(storage, meetings, agenda, coordinators, outbox)
         return cls(
             settings=settings,
             storage=storage,
@@ -78,8 +81,16 @@ class Services:
             ta_service=TAService(storage, ta_requests, organisations, coordinators, outbox),
             organisation_service=OrganisationService(storage, organisations, coordinators),
             meeting_service=MeetingService(
-                storage, meetings, agenda, coordinators, reminder_service, settings.timezone
+                storage,
+                meetings,
+                coordinators,
+                reminder_service,
+                agenda_service,
+                outbox,
+                settings.timezone,
+                settings.channel,
             ),
+            agenda_service=agenda_service,
             reminder_service=reminder_service,
             poll_service=PollService(storage, polls, coordinators, outbox, scheduler, settings.timezone),
             digest_service=DigestService(settings, storage, DigestRepository(storage), coordinators, outbox, scheduler),

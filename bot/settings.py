@@ -25,6 +25,10 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _DIGEST = re.compile(r"^([a-z]+)\s+(\d{1,2})(?::(\d{2}))?$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_PUBLIC_URL = re.compile(r"^https?://[^/\s?#@]+(/[^\s?#]*)?$")
+CALENDAR_SECRET_LENGTH = 22  # URL-safe characters: 132 bits, past guessing
+_CALENDAR_SECRET = re.compile(r"^[A-Za-z0-9_-]+$")
+MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(24))"'
 
 
 class Mode(str, Enum):
@@ -96,10 +100,17 @@ class Settings(BaseSettings):
         parse_offsets("7d,1d,1h"), validation_alias="IWG_REMINDERS"
     )
     digest: Annotated[DigestTime, NoDecode] = Field(parse_digest_time("mon 08:00"), validation_alias="IWG_DIGEST")
+    public_url: str | None = Field(None, validation_alias="IWG_PUBLIC_URL")
+    calendar_secret: SecretStr | None = Field(None, validation_alias="IWG_CALENDAR_SECRET")
 
-    _blank = field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "channel", mode="before")(
-        _blank_is_unset
-    )
+    _blank = field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "channel",
+        "public_url",
+        mode="before",
+    )(_blank_is_unset)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -108,6 +119,34 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError(f"{value!r} is not an http(s) URL, e.g. {DEFAULT_SLACK_API_URL}")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not _PUBLIC_URL.match(value):
+            raise ValueError(
+                f"{value!r} is not a base URL: use where Slack reaches the bot, e.g. https://iwg-bot.example.org"
+            )
+        return value.rstrip("/")
+
+    @field_validator("calendar_secret", mode="before")
+    @classmethod
+    def _calendar_secret(cls, value):
+        value = _blank_is_unset(value)
+        if value is None or isinstance(value, SecretStr):
+            return value
+        value = str(value).strip()  # never echoed: it is the feed's password
+        if not _CALENDAR_SECRET.match(value):
+            raise ValueError(f"use only the letters, digits, _ and -; make one with {MAKE_SECRET}")
+        if len(value) < CALENDAR_SECRET_LENGTH:
+            raise ValueError(
+                f"too short to be unguessable ({len(value)} characters, {CALENDAR_SECRET_LENGTH} at least); "
+                f"make one with {MAKE_SECRET}"
+            )
+        return value
 
     @field_validator("channel")
     @classmethod
@@ -175,9 +214,17 @@ class Settings(BaseSettings):
             return Mode.HTTP
         return Mode.CONSOLE
 
+    @property
+    def calendar_url(self) -> str | None:
+        """The calendar feed's address, to give members; None unless IWG_PUBLIC_URL and
+        IWG_CALENDAR_SECRET are both set and the bot serves HTTP (HTTP mode)."""
+        if not (self.public_url and self.calendar_secret) or self.mode is not Mode.HTTP:
+            return None
+        return f"{self.public_url}/calendar/{self.calendar_secret.get_secret_value()}.ics"
+
     def secrets(self) -> list[str]:
         """The values no log line may carry."""
-        fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.calendar_secret)
         return [f.get_secret_value() for f in fields if f]
 
 

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from bot.errors import UserError
 from bot.parsing.catalogue import BY_COMMAND, usage
+from bot.parsing.meeting_edits import read_agenda_move
 from bot.parsing.slack_text import escape
 from bot.parsing.text import echo, parse_ref, require_ref, split_command
 from bot.render import meeting_blocks
@@ -27,14 +28,12 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     sub, rest = split_command(cmd.text)
     meeting_id = parse_ref(sub, "M") if sub and not rest else None
     if sub == "" or meeting_id is not None:
-        meeting = services.meeting_service.get(meeting_id) if meeting_id else services.meeting_service.next_meeting()
-        return meeting_blocks.agenda(
-            meeting, *services.meeting_service.agenda_so_far(meeting, meeting_blocks.AGENDA_SHOWN)
-        )
+        meeting = services.meeting_service.get(meeting_id) if meeting_id else services.agenda_service.next_meeting()
+        return meeting_blocks.agenda(meeting, *services.agenda_service.so_far(meeting, meeting_blocks.AGENDA_SHOWN))
     if sub == "help":
         return help.family_help(BY_COMMAND["/agenda"])
     if sub == "add":
-        item, meeting = services.meeting_service.propose(cmd.user_id, rest)
+        item, meeting = services.agenda_service.propose(cmd.user_id, rest)
         minutes = f" ({item.minutes} min)" if item.minutes else ""
         return Reply.of(
             f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
@@ -42,10 +41,18 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
             ":memo:",
         )
     if sub == "remove":
-        item = services.meeting_service.withdraw(cmd.user_id, require_ref(rest, "A", "an agenda item", REMOVE_USAGE))
+        item = services.agenda_service.withdraw(cmd.user_id, require_ref(rest, "A", "an agenda item", REMOVE_USAGE))
         return Reply.of(f"Removed *{item.ref}* {escape(item.text)} from the agenda.", ":wastebasket:")
+    if sub == "move":
+        item, was, to = services.agenda_service.move(cmd.user_id, *read_agenda_move(rest))
+        told = " Its proposer is told." if item.proposer != cmd.user_id else ""
+        return Reply.of(
+            f"Moved *{item.ref}* {escape(item.text)} from {was.ref} to the agenda of *{to.ref} {escape(to.title)}*, "
+            f"{meeting_blocks.when(to)}.{told}",
+            ":memo:",
+        )
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
-        meeting = services.meeting_service.next_meeting()
+        meeting = services.agenda_service.next_meeting()
         return post_for(services, cmd, NoticeKind.AGENDA_POST, meeting.ref, "the agenda")
     raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")

@@ -41,7 +41,7 @@ def new_request(services: Services, ack, body: dict, client: WebClient) -> None:
 def propose(services: Services, ack, body: dict, client: WebClient) -> None:
     ack()
     try:
-        view = home_blocks.agenda_form(services.meeting_service.next_meeting())
+        view = home_blocks.agenda_form(services.agenda_service.next_meeting())
     except UserError:  # the meeting was cancelled since the Home was drawn: draw it again
         refresh_home(services, client, body["user"]["id"])
         return
@@ -58,7 +58,7 @@ def submit_agenda_form(services: Services, proposer: str, view: dict) -> dict[st
     except UserError as refusal:
         return {"minutes": field_error(refusal.problem)}
     try:
-        services.meeting_service.propose(proposer, values.text("item"), meeting_id=metadata_id(view), minutes=minutes)
+        services.agenda_service.propose(proposer, values.text("item"), meeting_id=metadata_id(view), minutes=minutes)
     except UserError as refusal:
         return {"item": field_error(refusal.problem)}
     return {}
@@ -75,7 +75,7 @@ def home_view(services: Services, user_id: str) -> dict:
     requests, total = services.digest_queries.involving(user_id, limit=10)
     upcoming = services.meetings.upcoming(services.storage.clock(), limit=1)
     meeting = upcoming[0] if upcoming else None
-    items, item_count, _ = services.meeting_service.agenda_so_far(meeting, limit=10) if meeting else ([], 0, 0)
+    items, item_count, _ = services.agenda_service.so_far(meeting, limit=10) if meeting else ([], 0, 0)
     polls = services.polls.open_polls(user_id, services.settings.channel, limit=10)
     digest, stuck = None, None
     if services.coordinators.is_coordinator(user_id):

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import json
+
 from slack_sdk import WebClient
 
+from bot.domain.meeting_plan import fingerprint
 from bot.errors import UserError
 from bot.outbound.after_ack import File
 from bot.parsing.catalogue import BY_COMMAND, usage
+from bot.parsing.meeting_edits import read_meeting_edit, read_plan
 from bot.parsing.slack_text import escape
 from bot.parsing.text import echo, require_ref, split_command
-from bot.render import meeting_blocks
-from bot.render.blocks import Reply
+from bot.render import meeting_blocks, meeting_changes
+from bot.render.blocks import Reply, field_error
 from bot.render.ics import meetings_ics
 from bot.services import Services
 from handlers import help
-from handlers.common import SlashCommand, post_for, slash_command
+from handlers.common import SlashCommand, button, form, post_for, slash_command
+from handlers.interactions import NOT_OURS, Click, FormValues
 from handlers.router import Router
+from storage.agenda import AgendaItem
+from storage.meetings import Meeting
 from storage.outbox import NoticeKind
 
 CANCEL_USAGE = usage("/meetings cancel")
+MOVE_USAGE = usage("/meetings move")
 
 
 def register(app: Router, services: Services) -> None:
     slash_command(app, "/meetings", lambda cmd, client: meetings(services, cmd, client))
+    button(
+        app,
+        services,
+        meeting_changes.SCHEDULE_PLAN_BUTTON,
+        lambda click, client: schedule_plan_button(services, click),
+        replace_original=True,
+    )
+    button(
+        app, services, meeting_changes.EDIT_PLAN_BUTTON, lambda click, client: edit_plan_button(services, click, client)
+    )
+    form(app, meeting_changes.PLAN_FORM, lambda user, view: submit_plan_form(services, user, view))
 
 
 def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
@@ -51,11 +70,89 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
             ":calendar:",
         )
     if sub == "cancel":
-        meeting = services.meeting_service.cancel(cmd.user_id, require_ref(rest, "M", "a meeting", CANCEL_USAGE))
-        return Reply.of(f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent.", ":x:")
+        return cancelled(
+            *services.meeting_service.cancel(cmd.user_id, require_ref(rest, "M", "a meeting", CANCEL_USAGE))
+        )
+    if sub == "plan":
+        year, confirm = read_plan(rest)
+        if confirm:
+            proposals, _ = services.meeting_service.plan(cmd.user_id, year)
+            return meeting_changes.scheduled(
+                services.meeting_service.schedule_plan(cmd.user_id, year, fingerprint(proposals))
+            )
+        proposals, pattern = services.meeting_service.plan(cmd.user_id, year)
+        return meeting_changes.plan(year, proposals, pattern, fingerprint(proposals))
+    if sub == "move":
+        meeting_id = require_ref(rest.split(None, 1)[0] if rest.strip() else "", "M", "a meeting", MOVE_USAGE)
+        was, now = services.meeting_service.move(cmd.user_id, meeting_id, rest)
+        return changed(services, was, now)
+    if sub == "edit":
+        meeting_id, field, value = read_meeting_edit(rest)
+        was, now = services.meeting_service.edit(cmd.user_id, meeting_id, field, value)
+        return changed(services, was, now)
     if sub == "ics":
         return send_ics(services, client, cmd.user_id, cmd.response_url)
     raise UserError(f"`/meetings {echo(sub)}` is not a form I know.", hint="`/meetings help` lists every form.")
+
+
+def changed(services: Services, was: Meeting, now: Meeting) -> Reply:
+    told = " The channel is told." if services.settings.channel and was.times() != now.times() else ""
+    return Reply.of(
+        f"*{now.ref} {escape(now.title)}* is now {meeting_blocks.when(now)}, {meeting_blocks.where(now)}.{told}",
+        ":calendar:",
+    )
+
+
+def cancelled(meeting: Meeting, to: Meeting | None, items: list[AgendaItem]) -> Reply:
+    text = f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent."
+    if items and to is not None:
+        text += f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''} moved to *{to.ref} {escape(to.title)}*; each proposer is told."
+    elif items:
+        text += (
+            f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''} stay with it: no quarterly meeting is "
+            "scheduled after it (`/agenda move A-… to M-…` moves one); each proposer is told."
+        )
+    return Reply.of(text, ":x:")
+
+
+def _plan_value(raw: str) -> tuple[int, str]:
+    """The year and fingerprint a plan's button or form carries."""
+    try:
+        value = json.loads(raw)
+        year, shown = value["year"], value["plan"]
+        if isinstance(year, int) and isinstance(shown, str):
+            return year, shown
+    except (ValueError, TypeError, KeyError):
+        pass
+    raise UserError(NOT_OURS)
+
+
+def schedule_plan_button(services: Services, click: Click) -> Reply:
+    year, shown = _plan_value(click.value)
+    return meeting_changes.scheduled(services.meeting_service.schedule_plan(click.user_id, year, shown))
+
+
+def edit_plan_button(services: Services, click: Click, client: WebClient) -> None:
+    year, shown = _plan_value(click.value)
+    proposals, _ = services.meeting_service.plan(click.user_id, year)
+    view = meeting_changes.plan_form(year, proposals, shown)
+    services.after_ack.open_form(client, click.trigger_id, view, "the schedule form", click.response_url)
+
+
+def submit_plan_form(services: Services, actor: str, view: dict) -> dict[str, str]:
+    """Schedule the plan with the days picked; {} when done (told by DM), else the error."""
+    values = FormValues.of(view)
+    days = {}
+    try:
+        year, shown = _plan_value(view.get("private_metadata") or "")
+        for block in (view.get("state") or {}).get("values") or {}:
+            if block.startswith("day") and block[3:].isdigit():
+                days[int(block[3:])] = values.date(block)
+        made = services.meeting_service.schedule_plan(actor, year, shown, days)
+    except UserError as refusal:
+        return {"day0": field_error(refusal.problem)}
+    services.outbox.add(NoticeKind.CLICK_ANSWER, "plan", actor, {"text": meeting_changes.scheduled(made).text})
+    return {}
 
 
 def send_ics(services: Services, client: WebClient, asker: str, response_url: str) -> Reply:
@@ -75,7 +172,15 @@ def send_ics(services: Services, client: WebClient, asker: str, response_url: st
         )
 
     services.after_ack.send_file(client, asker, make, "the calendar file", response_url)
+    feed = services.settings.calendar_url
+    follow = (
+        f" To follow changes instead (moves, cancellations), subscribe your calendar to {escape(feed)}"
+        " (Google: Other calendars, From URL; Outlook: Add calendar, Subscribe from web; Apple: File, New Calendar"
+        " Subscription)."
+        if feed
+        else ""
+    )
     return Reply.of(
-        f"A calendar file of the {len(found)} upcoming meetings is on its way to your direct messages.",
+        f"A calendar file of the {len(found)} upcoming meetings is on its way to your direct messages.{follow}",
         ":spiral_calendar_pad:",
     )

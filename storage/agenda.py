@@ -57,6 +57,23 @@ class AgendaRepository:
             )
             return self.get(cursor.lastrowid)
 
+    def move(self, item_ids: list[int], meeting_id: int) -> None:
+        """Put the items on another meeting's agenda (joins the caller's transaction)."""
+        with self.storage.write() as db:
+            db.execute(
+                f"UPDATE agenda_items SET meeting_id = ? WHERE id IN ({', '.join('?' * len(item_ids))})",
+                [meeting_id, *item_ids],
+            )
+
+    def of_ids(self, item_ids: list[int]) -> list[AgendaItem]:
+        """Those of the items not withdrawn since, in order (a DM about them, sent later)."""
+        rows = self.storage.db.query(
+            f"SELECT * FROM agenda_items WHERE id IN ({', '.join('?' * len(item_ids))}) AND removed_at IS NULL"
+            " ORDER BY id",
+            item_ids,
+        )
+        return [AgendaItem(**_fields(row)) for row in rows]
+
     def remove(self, item_id: int, by: str) -> None:
         with self.storage.write() as db:
             db.execute(

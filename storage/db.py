@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import sqlite_utils
 
-from storage.migrations import migrations
+from storage.migrations_later import migrations  # m001-m014 and, registered on them, m015 on
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -51,10 +51,12 @@ class NoticeKind(StrEnum):
     TA_LOGGED = "ta.logged"  # to the requester, when the form (which closes without a reply) logged it
     TA_NOTE = "ta.note"  # to the requester and the lead: a note was added (payload: its event)
     TA_EDITED = "ta.edited"  # to the requester: someone else corrected the request (payload: its event)
+    AGENDA_MOVED = "agenda.moved"  # to a proposer: their items moved (payload: items, was, to, why)
     # the group's channel
     REMINDER = "meeting.reminder"  # a meeting is coming, with the agenda so far
     SCHEDULE_POST = "meetings.post"  # `/meetings post`; the subject is the asker
     AGENDA_POST = "agenda.post"  # `/agenda post`; the subject is the meeting
+    MEETING_MOVED = "meeting.moved"  # a meeting moved (payload: how it was); the subject is the meeting
     POLL_POST = "poll.post"  # a poll's message
     POLL_UPDATE = "poll.update"  # the votes shown in it
     POLL_CLOSED = "poll.closed"  # its result, posted beside it

@@ -11,7 +11,7 @@ from bot.parsing.catalogue import usage
 def test_a_usage_is_the_catalogues_form_and_example():
     form = catalogue.subcommand("/meetings add")
     assert usage("/meetings add") == f"`{form.usage}`, e.g. `{form.example}`"
-    assert "[until <date>]" in meeting_command.ADD_USAGE  # the drift the catalogue ends
+    assert "[until <date> [at <time>]]" in meeting_command.ADD_USAGE  # the drift the catalogue ends
 
 
 def test_every_grammar_shows_what_help_shows():

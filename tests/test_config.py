@@ -73,6 +73,21 @@ def test_secrets_never_show_in_repr():
     assert set(s.secrets()) == {"xoxb-very-secret", "shh-secret"}
 
 
+def test_the_calendar_feed_address():
+    secret = "Zq3x_Kd8-PvN2mW7tR9yB4cL1sE6uA0h"
+    http = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    s = settings(IWG_PUBLIC_URL=" https://iwg-bot.example.org/ ", IWG_CALENDAR_SECRET=secret, **http)
+    assert s.calendar_url == f"https://iwg-bot.example.org/calendar/{secret}.ics"
+    assert secret in s.secrets() and secret not in repr(s)
+    assert settings(IWG_PUBLIC_URL="http://10.0.0.5:3000/iwg", IWG_CALENDAR_SECRET=secret, **http).calendar_url == (
+        f"http://10.0.0.5:3000/iwg/calendar/{secret}.ics"
+    )
+    # no address unless both are set and the bot serves HTTP (Socket Mode and the console do not)
+    assert settings(IWG_CALENDAR_SECRET=secret, **http).calendar_url is None
+    assert settings(IWG_PUBLIC_URL="https://iwg-bot.example.org", IWG_CALENDAR_SECRET=" ", **http).calendar_url is None
+    assert settings(IWG_PUBLIC_URL="https://iwg-bot.example.org", IWG_CALENDAR_SECRET=secret).calendar_url is None
+
+
 def start(tmp_dir, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(ROOT / "app.py")],
@@ -96,6 +111,9 @@ def start(tmp_dir, **env) -> subprocess.CompletedProcess:
         ("IWG_CHANNEL", "#general"),
         ("IWG_COORDINATORS", "amina@example.org"),
         ("SLACK_API_URL", "slack.com/api"),
+        ("IWG_PUBLIC_URL", "iwg-bot.example.org"),
+        ("IWG_CALENDAR_SECRET", "hunter2-is-guessable"),
+        ("IWG_CALENDAR_SECRET", "long enough but with spaces in it"),
     ],
 )
 def test_a_wrong_setting_stops_the_start_with_one_line(tmp_dir, variable, value):
@@ -106,6 +124,8 @@ def test_a_wrong_setting_stops_the_start_with_one_line(tmp_dir, variable, value)
     assert lines[0].startswith(f"iwg-bot: {variable}: ")
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_dir / "iwg.sqlite3").exists()
+    if variable == "IWG_CALENDAR_SECRET":  # a secret, even a bad one, is never shown
+        assert value not in result.stderr and "secrets.token_urlsafe(24)" in result.stderr
 
 
 def test_half_set_credentials_name_the_missing_one(tmp_dir):

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from bot.parsing.ta_command import NewRequest
 from bot.services import Services
 from bot.settings import Settings
+from storage.meetings import MeetingTimes
 from storage.outbox import NoticeKind
 from tests.conftest import COORDINATOR, SECOND_COORDINATOR
 from tests.test_http import valid_ephemeral
@@ -33,11 +34,7 @@ def queue_reminder(services: Services, channel: str = "C0IWG", title: str = "Q1"
     starts = services.storage.clock() + timedelta(days=3)
     meeting = services.meetings.add(
         title=title,
-        start_date=starts.date(),
-        start_time=None,
-        end_date=None,
-        zone="UTC",
-        starts_at=starts,
+        times=MeetingTimes(start_date=starts.date(), zone="UTC", starts_at=starts),
         place=None,
         created_by=COORDINATOR,
     )

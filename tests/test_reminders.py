@@ -11,16 +11,19 @@ import sqlite3
 import threading
 import time
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
 
-from bot.domain.reminders import ReminderService
-from bot.settings import Settings
+from bot.domain.reminders import ReminderService, job_id
+from bot.render import meeting_blocks
+from bot.settings import Settings, parse_offsets
 from storage import Storage
-from storage.meetings import MeetingRepository
+from storage.meetings import MeetingRepository, MeetingTimes
 from storage.outbox import NoticeKind, OutboxRepository
-from storage.reminders import ReminderRepository
+from storage.reminders import SKIPPED, ReminderRepository
 from tests.conftest import CHANNEL, COORDINATOR
 from tests.test_http import valid_ephemeral
 
@@ -36,34 +39,42 @@ class Clock:
 
 
 @pytest.fixture
-def planner(tmp_dir):
-    """Reminders for a 14:00 meeting with 7d,1d,1h offsets, on a clock the test moves."""
-    clock = Clock(START - timedelta(days=10))
-    storage = Storage(tmp_dir / "r.sqlite3", clock=clock)
-    storage.migrate()
-    meetings = MeetingRepository(storage)
-    meeting = meetings.add(
-        title="Q1",
-        start_date=date(2027, 2, 24),
-        start_time=None,
-        end_date=None,
-        zone="UTC",
-        starts_at=START,
-        place=None,
-        created_by=COORDINATOR,
-    )
-    settings = Settings(_env_file=None, IWG_CHANNEL=CHANNEL, IWG_REMINDERS="7d,1d,1h")
-    scheduler = BackgroundScheduler(timezone=timezone.utc)
-    scheduler.start(paused=True)  # jobs are planned, never run
+def planners(tmp_dir):
+    """Reminder services for one meeting (`times`), on a clock the test moves (10 days
+    before START); returns (clock, make, meeting, scheduler, storage)."""
+    made = []
 
-    def make() -> ReminderService:
-        return ReminderService(
-            settings, storage, meetings, ReminderRepository(storage), OutboxRepository(storage), scheduler
-        )
+    def build(times: MeetingTimes, reminders: str = "7d,1d,1h", zone: str = "UTC"):
+        clock = Clock(START - timedelta(days=10))
+        storage = Storage(tmp_dir / f"r{len(made) or ''}.sqlite3", clock=clock)
+        storage.migrate()
+        meetings = MeetingRepository(storage)
+        meeting = meetings.add(title="Q1", times=times, place=None, created_by=COORDINATOR)
+        settings = Settings(_env_file=None, IWG_CHANNEL=CHANNEL, IWG_REMINDERS=reminders, IWG_TIMEZONE=zone)
+        scheduler = BackgroundScheduler(timezone=timezone.utc)
+        scheduler.start(paused=True)  # jobs are planned, never run
+        made.append((scheduler, storage))
 
-    yield clock, make, meeting, scheduler, storage
-    scheduler.shutdown(wait=False)
-    storage.close()
+        def make() -> ReminderService:
+            return ReminderService(
+                settings, storage, meetings, ReminderRepository(storage), OutboxRepository(storage), scheduler
+            )
+
+        return clock, make, meeting, scheduler, storage
+
+    yield build
+    for scheduler, storage in made:
+        scheduler.shutdown(wait=False)
+        storage.close()
+
+
+TIMED = MeetingTimes(start_date=START.date(), start_time=START.time(), zone="UTC", starts_at=START)
+
+
+@pytest.fixture
+def planner(planners):
+    """Reminders for a 14:00 meeting with 7d,1d,1h offsets."""
+    return planners(TIMED)
 
 
 def sent(storage) -> list[int]:
@@ -141,6 +152,105 @@ def test_two_processes_firing_at_once_send_one_reminder(planner, tmp_dir):
     assert errors == [] and sent(storage) == [1]
 
 
+def runs(scheduler) -> list[datetime]:
+    return sorted(job.trigger.run_date for job in scheduler.get_jobs())
+
+
+def at(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("zone, nine", [("Africa/Nairobi", 6), ("America/Argentina/Buenos_Aires", 12)])
+def test_an_all_day_meetings_reminders_go_out_at_nine_in_the_groups_zone(planners, zone, nine):
+    midnight = datetime(2027, 2, 24, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)  # starting its first day
+    times = MeetingTimes(start_date=date(2027, 2, 24), zone=zone, starts_at=midnight)
+    clock, make, meeting, scheduler, storage = planners(times, reminders="7d,36h,1h", zone=zone)
+    make().plan(meeting)
+    assert runs(scheduler) == [at(2027, 2, 17, nine), at(2027, 2, 23, nine)]  # 36h is a day; 1h none
+
+    for clock.now, offset, says in (
+        (at(2027, 2, 17, nine), "7d", "in 7 days"),
+        (at(2027, 2, 23, nine), "36h", "tomorrow"),
+    ):
+        make().fire(meeting.id, parse_offsets(offset)[0])
+        reply = meeting_blocks.reminder(meeting, [], 0, 0, meeting.starts_at - clock.now, {}, zone=ZoneInfo(zone))
+        assert reply.text == f"Reminder: Q1 {says}"  # not "in 15 hours"
+    clock.now = midnight - timedelta(hours=1)  # 23:00 the night before: no "1 hour before"
+    make().fire(meeting.id, timedelta(hours=1))
+    make().plan(meeting)
+    assert sent(storage) == [168, 36]
+
+
+def test_a_meeting_added_66_minutes_ahead_gets_only_its_1_hour_reminder(planner):
+    clock, make, meeting, scheduler, storage = planner
+    clock.now = START - timedelta(minutes=66)  # the 1d one is missed; sent now, it would be 6 min before the 1h
+    make().plan(meeting)
+    assert sent(storage) == [] and runs(scheduler) == [START - timedelta(hours=1)]
+    assert ReminderRepository(storage).claimed(meeting.id) == {7 * 86400: SKIPPED, 86400: SKIPPED}
+    clock.now = START - timedelta(hours=1)
+    make().fire(meeting.id, timedelta(hours=1))
+    assert sent(storage) == [1]
+
+
+def test_of_offsets_less_than_an_hour_apart_only_the_later_goes_out(planners):
+    clock, make, meeting, scheduler, storage = planners(TIMED, reminders="2h,90m")
+    make().plan(meeting)
+    assert runs(scheduler) == [START - timedelta(minutes=90)]
+    for minutes in (120, 90):  # a 2h job planned before (another process's) fires anyway
+        clock.now = START - timedelta(minutes=minutes, seconds=-1)
+        make().fire(meeting.id, timedelta(minutes=minutes))
+    assert sent(storage) == [1]  # 90 minutes
+
+    clock, make, meeting, scheduler, storage = planners(TIMED, reminders="2h,1h")  # an hour apart: both
+    make().plan(meeting)
+    assert runs(scheduler) == [START - timedelta(hours=2), START - timedelta(hours=1)]
+    for hours in (2, 1):
+        clock.now = START - timedelta(hours=hours, seconds=-1)  # a job runs a moment late
+        make().fire(meeting.id, timedelta(hours=hours))
+    assert sent(storage) == [2, 1]
+
+
+def moved(storage, meeting, starts: datetime):
+    times = MeetingTimes(start_date=starts.date(), start_time=starts.time(), zone="UTC", starts_at=starts)
+    return MeetingRepository(storage).change(meeting.id, times=times)
+
+
+def test_a_moved_meeting_is_reminded_before_its_new_date_and_not_at_the_old(planner):
+    clock, make, meeting, scheduler, storage = planner
+    reminders = make()
+    reminders.plan(meeting)
+    scheduler.add_job(
+        print, DateTrigger(run_date=START - timedelta(hours=3)), id=job_id(meeting.id, timedelta(hours=3))
+    )
+    clock.now = START - timedelta(days=7)
+    reminders.fire(meeting.id, timedelta(days=7))
+    assert sent(storage) == [168]
+
+    later = START + timedelta(days=14)
+    reminders.replan(moved(storage, meeting, later))
+    day, hour = timedelta(days=1), timedelta(hours=1)
+    assert runs(scheduler) == [later - 7 * day, later - day, later - hour]  # the 3h job (old IWG_REMINDERS) too
+    assert ReminderRepository(storage).claimed(meeting.id) == {}
+    clock.now = START - day  # the old 1d time: a job another process planned before the move
+    reminders.fire(meeting.id, day)
+    assert sent(storage) == [168] and ReminderRepository(storage).claimed(meeting.id) == {}
+    clock.now = later - 7 * day
+    reminders.fire(meeting.id, 7 * day)
+    assert sent(storage) == [168, 168]
+
+
+def test_a_reminder_sent_within_the_hour_of_its_new_time_is_not_sent_again(planner):
+    clock, make, meeting, scheduler, storage = planner
+    reminders = make()
+    clock.now = START - timedelta(hours=1)
+    reminders.fire(meeting.id, timedelta(hours=1))  # 13:00, for 14:00
+    clock.now = START - timedelta(minutes=55)
+    reminders.replan(moved(storage, meeting, START + timedelta(minutes=30)))  # to 14:30
+    clock.now = START - timedelta(minutes=30)
+    reminders.fire(meeting.id, timedelta(hours=1))
+    assert sent(storage) == [1]
+
+
 # --- end to end, with real time ---------------------------------------------------------
 
 
@@ -157,36 +267,46 @@ def reminders_posted(standin, title: str) -> list:
     ]
 
 
-def test_reminders_come_on_time_with_the_agenda(start_bot, standin):
+def channel_posts(standin) -> list[str]:
+    return [str(c.args) for c in standin.calls_to("chat.postMessage") if c.args.get("channel") == CHANNEL]
+
+
+def test_reminders_come_on_time_with_the_agenda_and_ping_nobody(start_bot, standin):
+    # one proposer's display name looks like a mention; the other has none (shown by ID)
+    standin.people.update({"U0MEMBER": "Ana <@U0COORD> <!here>", "U0OTHER": ""})
     driver, _ = start_bot(IWG_REMINDERS="1m,2m")
     starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=68)
     added = add_meeting(driver, "Reminder test", starts)
     assert "Scheduled *M-5 Reminder test*" in added["text"]
     valid_ephemeral(driver.command("/agenda", "add Country updates &lt;b&gt; (20 min)", user_id="U0MEMBER"))
+    valid_ephemeral(driver.command("/agenda", "add Ask <@U0COORD|coord> (5 min)", user_id="U0OTHER"))
+    driver.command("/agenda", "post", user_id=COORDINATOR)
+    standin.wait_for(lambda: any("Agenda for M-5" in post for post in channel_posts(standin)), what="the agenda")
 
-    # the 2-minute reminder was already due when the meeting was added: it goes at once
-    early = standin.wait_for(lambda: reminders_posted(standin, "Reminder test"), what="the 2-minute reminder")
-    assert "Reminder: Reminder test in 1 minute" in early[0].args["text"]  # the time left, not the offset
-
+    # the 2-minute reminder was due when the meeting was added, 8 s before the 1-minute one:
+    # of two reminders less than an hour apart only the later goes out
     due = starts - timedelta(minutes=1)
     on_time = standin.wait_for(
-        lambda: len(reminders_posted(standin, "Reminder test")) == 2,
+        lambda: reminders_posted(standin, "Reminder test"),
         timeout=(due - datetime.now(timezone.utc)).total_seconds() + 5,
         what="the 1-minute reminder",
     )
-    assert on_time and datetime.now(timezone.utc) - due < timedelta(seconds=5)
-    last = reminders_posted(standin, "Reminder test")[1].args
+    assert abs(datetime.now(timezone.utc) - due) < timedelta(seconds=5)  # on time, and none before it
+    last = on_time[0].args
     text = str(last["blocks"])
-    assert "in 1 minute" in last["text"] and "Country updates &lt;b&gt; (20 min)" in text and "20 min in all" in text
+    assert "in 1 minute" in last["text"] and "Country updates &lt;b&gt; (20 min)" in text and "25 min in all" in text
     assert f"<!date^{int(starts.timestamp())}^" in text
-    assert "<@U0MEMBER>" not in text and "— U0MEMBER" in text  # the proposer by name: a reminder pings nobody
+    assert "— Ana &lt;@U0COORD&gt; &lt;!here&gt;" in text and "— U0OTHER" in text  # proposers by name
+    time.sleep(1)
+    assert len(reminders_posted(standin, "Reminder test")) == 1
+    posts = channel_posts(standin)
+    assert len(posts) == 2 and not [post for post in posts if "<@U" in post or "<!here" in post]  # pings nobody
 
 
 def test_a_reminder_missed_while_down_is_sent_on_start_and_none_twice(start_bot, standin):
     driver, first = start_bot(IWG_REMINDERS="1m,2m")
     starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=66)
-    add_meeting(driver, "Restart test", starts)
-    standin.wait_for(lambda: reminders_posted(standin, "Restart test"), what="the 2-minute reminder")
+    add_meeting(driver, "Restart test", starts)  # the 2-minute one is skipped: the 1-minute one is 6 s later
     first.stop()
     due = starts - timedelta(minutes=1)
     time.sleep(
@@ -194,14 +314,11 @@ def test_a_reminder_missed_while_down_is_sent_on_start_and_none_twice(start_bot,
     )  # the 1-minute one falls due while down
 
     start_bot(IWG_REMINDERS="1m,2m")
-    posted = standin.wait_for(
-        lambda: len(reminders_posted(standin, "Restart test")) == 2 and reminders_posted(standin, "Restart test"),
-        what="the missed reminder",
-    )
-    assert "in 1 minute" in posted[1].args["text"]
+    posted = standin.wait_for(lambda: reminders_posted(standin, "Restart test"), what="the missed reminder")
+    assert "in 1 minute" in posted[0].args["text"]
     start_bot(IWG_REMINDERS="1m,2m")  # and a second process on the same file sends nothing again
     time.sleep(2)
-    assert len(reminders_posted(standin, "Restart test")) == 2
+    assert len(reminders_posted(standin, "Restart test")) == 1
 
 
 def test_two_processes_on_one_file_remind_once(start_bot, standin):
@@ -231,6 +348,7 @@ def test_a_reminder_survives_slack_failing_to_take_it(start_bot, standin):
     assert failures == ["chat.postMessage:429"] + ["chat.postMessage:500"] * 3
     time.sleep(1)
     assert len(reminders_posted(standin, "Outage test")) == len(posted) == 1
+    assert "Reminder: Outage test in 1 minute" in posted[0].args["text"]  # the time left, not the offset
 
 
 def test_a_late_job_is_skipped_when_a_closer_reminder_is_due_or_sent(planner):

@@ -1,27 +1,35 @@
-"""Meetings and their agenda: scheduling, cancelling, proposing and withdrawing items.
+"""Meetings: scheduling, planning a year, moving, editing and cancelling them.
 
-`/meetings add` and `/agenda add` are read in bot/parsing/meeting_command.py, which also
-holds what a typed date means for a meeting (the group's zone, the future preferred,
-all-day unless a time is given).
+What a typed date means for a meeting (the group's zone, the future preferred, all day
+unless a time is given, ranges of days and of hours) is read in bot/parsing/meeting_when.py;
+the plan's pattern and the rule against the same meeting twice are in meeting_plan.py; a
+meeting's agenda in agenda.py. A change and the notices it causes (the channel told of a
+move) are written in one transaction; the reminders are planned again after it.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.domain.permissions import require_coordinator, require_own_or_coordinator
+from bot.domain.agenda import AgendaService
+from bot.domain.meeting_plan import PLAN_AHEAD_YEARS, Proposal, fingerprint, propose, same_meeting, times_from
+from bot.domain.permissions import require_coordinator
 from bot.domain.reminders import ReminderService
 from bot.errors import UserError, must_exist
-from bot.parsing.meeting_command import (
-    check_minutes,
-    clean_item,
-    read_agenda_item,
-    read_meeting,
-)
-from storage.agenda import AgendaItem, AgendaRepository
+from bot.parsing.catalogue import usage
+from bot.parsing.meeting_command import read_meeting
+from bot.parsing.meeting_when import read_move, retime
+from bot.parsing.text import clean_text
+from storage.agenda import AgendaItem
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
-from storage.meetings import Meeting, MeetingRepository
+from storage.meetings import QUARTERLY, Meeting, MeetingRepository, MeetingTimes
+from storage.outbox import NoticeKind, OutboxRepository
+
+EDIT_USAGE = usage("/meetings edit")
+PLAN_USAGE = usage("/meetings plan")
+VIRTUAL = {"virtual", "online", "none", "zoom", "remote"}  # `/meetings edit M-3 place virtual`
 
 
 class MeetingService:
@@ -29,38 +37,15 @@ class MeetingService:
         self,
         storage: Storage,
         meetings: MeetingRepository,
-        agenda: AgendaRepository,
         coordinators: CoordinatorRepository,
         reminders: ReminderService,
+        agenda: AgendaService,
+        outbox: OutboxRepository,
         zone: ZoneInfo,
+        channel: str | None,
     ):
-        self.storage, self.meetings, self.agenda = storage, meetings, agenda
-        self.coordinators, self.reminders, self.zone = coordinators, reminders, zone
-
-    def schedule(self, actor: str, text: str) -> Meeting:
-        require_coordinator(self.coordinators, actor, "schedule meetings")
-        new = read_meeting(text, self.zone, self.storage.clock())
-        meeting = self.meetings.add(
-            title=new.title,
-            start_date=new.start_date,
-            start_time=new.start_time,
-            end_date=new.end_date,
-            zone=self.zone.key,
-            starts_at=new.starts_at,
-            place=new.place,
-            created_by=actor,
-        )
-        self.reminders.plan(meeting)  # a reminder already due goes out now
-        return meeting
-
-    def cancel(self, actor: str, meeting_id: int) -> Meeting:
-        require_coordinator(self.coordinators, actor, "cancel meetings")
-        meeting = self.get(meeting_id)
-        if meeting.status == "cancelled":
-            raise UserError(f"{meeting.ref} is already cancelled.")
-        self.meetings.cancel(meeting.id)
-        self.reminders.forget(meeting.id)
-        return meeting
+        self.storage, self.meetings, self.coordinators, self.agenda = storage, meetings, coordinators, agenda
+        self.reminders, self.outbox, self.zone, self.channel = reminders, outbox, zone, channel
 
     def get(self, meeting_id: int) -> Meeting:
         return must_exist(
@@ -77,50 +62,121 @@ class MeetingService:
         year = self.meetings.latest_year()
         return (self.meetings.of_year(year) if year else []), year
 
-    def agenda_so_far(self, meeting: Meeting, limit: int) -> tuple[list[AgendaItem], int, int]:
-        """Its first `limit` items, and how many there are and their minutes in all."""
-        return (self.agenda.for_meeting(meeting.id, limit=limit), *self.agenda.totals(meeting.id))
+    # --- scheduling ---------------------------------------------------------------------
 
-    def next_meeting(self) -> Meeting:
-        """The meeting agenda items are for: the first not yet over (today's, on the day)."""
-        upcoming = self.meetings.upcoming(self.storage.clock(), limit=1)
-        meeting = upcoming[0] if upcoming else None
-        if meeting is None:
-            raise UserError(
-                "No meeting is scheduled yet, so there is no agenda to add to.",
-                hint="A coordinator schedules one with `/meetings add <title> on <date>`.",
-            )
+    def schedule(self, actor: str, text: str) -> Meeting:
+        require_coordinator(self.coordinators, actor, "schedule meetings")
+        new = read_meeting(text, self.zone, self.storage.clock())
+        with self.storage.write():
+            self._refuse_twice(new.title, new.times)
+            meeting = self.meetings.add(title=new.title, times=new.times, place=new.place, created_by=actor)
+        self.reminders.plan(meeting)  # a reminder already due goes out now
         return meeting
 
-    def propose(
-        self, proposer: str, text: str, meeting_id: int | None = None, minutes: int | None = None
-    ) -> tuple[AgendaItem, Meeting]:
-        """An item for the next meeting (or the one the form was for, if still ahead);
-        `minutes` from the form's own field, else as typed at the end of `text`."""
-        if minutes is None:
-            item_text, minutes = read_agenda_item(text)
-        else:  # the form's own field: the text is the item, brackets and all
-            item_text, minutes = clean_item(text), check_minutes(minutes)
-        with self.storage.write():
-            meeting = self.get(meeting_id) if meeting_id else self.next_meeting()
-            if meeting.status != "scheduled":
-                raise UserError(f"{meeting.ref} was cancelled; items go to the next meeting.")
-            if meeting.is_over(self.storage.clock()):
-                raise UserError(f"{meeting.ref} is over; items go to the next meeting.")
-            return self.agenda.add(meeting.id, item_text, minutes, proposer), meeting
+    def _refuse_twice(self, title: str, times: MeetingTimes, but: int | None = None) -> None:
+        existing = same_meeting(self.meetings, title, times, but)
+        if existing:
+            raise UserError(
+                f"*{existing.ref} {existing.title}* is on that day already; I did not schedule it twice.",
+                hint=f"`/meetings move {existing.ref} to <date>` moves it; `/meetings cancel {existing.ref}` cancels it.",
+            )
 
-    def withdraw(self, actor: str, item_id: int) -> AgendaItem:
+    # --- a year's plan --------------------------------------------------------------------
+
+    def plan(self, actor: str, year: int) -> tuple[list[Proposal], int | None]:
+        """What `/meetings plan <year>` proposes (and the year it follows); nothing written."""
+        require_coordinator(self.coordinators, actor, "plan the year's meetings")
+        today = self.storage.clock().astimezone(self.zone).date()
+        if not today.year <= year <= today.year + PLAN_AHEAD_YEARS:
+            raise UserError(f"I plan this year or the next {PLAN_AHEAD_YEARS}, not {year}.", PLAN_USAGE)
+        proposals, pattern = propose(self.meetings, year, self.zone, today)
+        if not proposals:
+            raise UserError(
+                f"{year}'s quarterly meetings are all scheduled (or past).", hint=f"`/meetings {year}` lists them."
+            )
+        return proposals, pattern
+
+    def schedule_plan(self, actor: str, year: int, shown: str, days: dict[int, date] | None = None) -> list[Meeting]:
+        """Schedule the plan the coordinator was shown (`shown`: its fingerprint), with the
+        start days they changed in the form (`days`: index -> day); all or nothing."""
+        proposals, _ = self.plan(actor, year)
+        if fingerprint(proposals) != shown:
+            raise UserError(
+                f"The {year} schedule changed since I proposed it, so I scheduled nothing.",
+                hint=f"`/meetings plan {year}` proposes it again.",
+            )
+        today = self.storage.clock().astimezone(self.zone).date()
         with self.storage.write():
-            item = must_exist(
-                self.agenda.get(item_id),
-                f"There is no agenda item A-{item_id}.",
-                "`/agenda` lists them with their IDs.",
-            )
-            require_own_or_coordinator(
-                self.coordinators,
-                actor,
-                item.proposer,
-                f"Only the one who proposed {item.ref} and coordinators can remove it.",
-            )
-            self.agenda.remove(item.id, actor)
-            return item
+            made = []
+            for index, proposal in enumerate(proposals):
+                times = proposal.times
+                if days and days.get(index):
+                    times = times_from(days[index], times)
+                if times.start_date <= today:
+                    raise UserError(f"{times.start_date:%d %B %Y} is not ahead; pick a later day for {proposal.title}.")
+                self._refuse_twice(proposal.title, times)
+                made.append(
+                    self.meetings.add(
+                        title=proposal.title, times=times, place=proposal.place, created_by=actor, series=QUARTERLY
+                    )
+                )
+        for meeting in made:
+            self.reminders.plan(meeting)
+        return made
+
+    # --- changing one ---------------------------------------------------------------------
+
+    def move(self, actor: str, meeting_id: int, text: str) -> tuple[Meeting, Meeting]:
+        """(as it was, as it is): moved, its reminders planned again, the channel told."""
+        require_coordinator(self.coordinators, actor, "move meetings")
+        with self.storage.write():
+            before = self._changeable(meeting_id)
+            _, times = read_move(text, self.zone, self.storage.clock(), before)
+            return before, self._retimed(actor, before, times)
+
+    def edit(self, actor: str, meeting_id: int, field: str, value: str) -> tuple[Meeting, Meeting]:
+        """(as it was, as it is) after `/meetings edit <id> title|place|time <value>`."""
+        require_coordinator(self.coordinators, actor, "edit meetings")
+        with self.storage.write():
+            before = self._changeable(meeting_id)
+            if field == "time":
+                return before, self._retimed(actor, before, retime(before, value, self.zone))
+            if field == "title":
+                title = clean_text(value, what="title", limit=150, usage=EDIT_USAGE)
+                self._refuse_twice(title, before, but=before.id)
+                return before, self.meetings.change(before.id, title=title)
+            place = clean_text(value, what="place", limit=200, usage=EDIT_USAGE)
+            return before, self.meetings.change(before.id, place=None if place.casefold() in VIRTUAL else place)
+
+    def _changeable(self, meeting_id: int) -> Meeting:
+        meeting = self.get(meeting_id)
+        if meeting.status != "scheduled":
+            raise UserError(f"{meeting.ref} was cancelled; schedule a new one with `/meetings add`.")
+        if meeting.is_over(self.storage.clock()):
+            raise UserError(f"{meeting.ref} is over; it stays as it happened.")
+        return meeting
+
+    def _retimed(self, actor: str, before: Meeting, times: MeetingTimes) -> Meeting:
+        """Give it `times` (in the caller's transaction); tell the channel; plan its reminders
+        again once the change is committed."""
+        if times.times() == before.times():
+            raise UserError(f"{before.ref} is already then; nothing changed.")
+        self._refuse_twice(before.title, times, but=before.id)
+        after = self.meetings.change(before.id, times=times)
+        if self.channel:
+            self.outbox.add(NoticeKind.MEETING_MOVED, after.ref, self.channel, {"was": before.model_dump(mode="json")})
+        self.storage.after_commit(lambda: self.reminders.replan(after))
+        return after
+
+    def cancel(self, actor: str, meeting_id: int) -> tuple[Meeting, Meeting | None, list[AgendaItem]]:
+        """(the meeting, where its items went, the items): cancelled with its reminders, its
+        agenda moved on to the next quarterly meeting (AgendaService.follow)."""
+        require_coordinator(self.coordinators, actor, "cancel meetings")
+        with self.storage.write():
+            meeting = self.get(meeting_id)
+            if meeting.status == "cancelled":
+                raise UserError(f"{meeting.ref} is already cancelled.")
+            cancelled = self.meetings.cancel(meeting.id)
+            to, items = self.agenda.follow(cancelled)
+        self.reminders.forget(meeting.id)
+        return cancelled, to, items

@@ -20,8 +20,9 @@ from bot.outbound.courier_client import LeasedClient
 from bot.outbound.names import display_names
 from bot.parsing.slack_text import escape
 from bot.parsing.text import parse_ref
-from bot.render import digest_blocks, meeting_blocks, poll_blocks, ta_blocks, ta_notices
+from bot.render import digest_blocks, meeting_blocks, meeting_changes, poll_blocks, ta_blocks, ta_notices
 from bot.render.blocks import Reply, error_reply
+from storage.meetings import Meeting
 from storage.outbox import Notice, NoticeKind
 from storage.polls import Poll, PollRepository
 
@@ -56,6 +57,8 @@ class NoticeSender:
             NoticeKind.POLL_CLOSED: self.poll_closed,
             NoticeKind.AGENDA_POST: self.agenda,
             NoticeKind.SCHEDULE_POST: self.schedule,
+            NoticeKind.MEETING_MOVED: self.meeting_moved,
+            NoticeKind.AGENDA_MOVED: self.agenda_moved,
             NoticeKind.CHANNEL_PROBLEM: self.channel_problem,
             NoticeKind.POST_REFUSED: self.tell_asker,
             NoticeKind.CLICK_ANSWER: self.tell_asker,
@@ -106,17 +109,37 @@ class NoticeSender:
         now = self.services.storage.clock()
         if meeting.status != "scheduled" or meeting.starts_at <= now:  # cancelled, or begun, meanwhile
             return None, None
-        items, count, total = self.services.meeting_service.agenda_so_far(meeting, meeting_blocks.REMINDER_SHOWN)
+        items, count, total = self.services.agenda_service.so_far(meeting, meeting_blocks.REMINDER_SHOWN)
         names = display_names(self.client, {item.proposer for item in items})
-        reply = meeting_blocks.reminder(meeting, items, count, total, meeting.starts_at - now, names)
+        reply = meeting_blocks.reminder(
+            meeting, items, count, total, meeting.starts_at - now, names, zone=self.services.settings.timezone
+        )
         return self.post(notice, notice.recipient, reply)
 
     def agenda(self, notice: Notice) -> Where:
         meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
-        items, count, total = self.services.meeting_service.agenda_so_far(meeting, meeting_blocks.AGENDA_SHOWN)
+        items, count, total = self.services.agenda_service.so_far(meeting, meeting_blocks.AGENDA_SHOWN)
         names = display_names(self.client, {item.proposer for item in items})
         reply = meeting_blocks.agenda(meeting, items, count, total, ephemeral=False, names=names)
         return self.post(notice, notice.recipient, reply)
+
+    def meeting_moved(self, notice: Notice) -> Where:
+        """As it was when it moved, and as it is now (a second move since: as it is then)."""
+        meeting = self.services.meeting_service.get(parse_ref(notice.subject, "M"))
+        if meeting.status != "scheduled":
+            return None, None
+        was = Meeting(**notice.detail["was"])
+        _, count, _ = self.services.agenda_service.so_far(meeting, 0)
+        return self.post(notice, notice.recipient, meeting_changes.moved(was, meeting, count))
+
+    def agenda_moved(self, notice: Notice) -> Where:
+        detail = notice.detail
+        items = self.services.agenda.of_ids(detail["items"])
+        if not items:  # withdrawn meanwhile
+            return None, None
+        was = self.services.meeting_service.get(detail["was"])
+        to = self.services.meetings.get(detail["to"]) if detail.get("to") else None
+        return self.direct_message(notice, meeting_changes.items_moved(items, was, to, detail.get("why", "")))
 
     def schedule(self, notice: Notice) -> Where:
         meetings, year = self.services.meeting_service.upcoming_or_latest()

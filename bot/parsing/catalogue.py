@@ -120,13 +120,33 @@ FAMILIES: tuple[Family, ...] = (
             Subcommand("/meetings <year>", "that year's schedule", "/meetings 2024"),
             Subcommand("/meetings post", "posts the schedule in the channel", "/meetings post", True),
             Subcommand(
-                "/meetings add <title> on <date> [at <time>] [until <date>] [in <place>]",
+                "/meetings plan <year>",
+                "proposes that year's quarterly schedule from the latest year's pattern",
+                "/meetings plan 2027",
+                True,
+            ),
+            Subcommand(
+                "/meetings add <title> on <date> [at <time>[-<time>]] [until <date> [at <time>]] [in <place>]",
                 "schedules a meeting",
-                "/meetings add Q1 meeting on 26 February at 14:00",
+                "/meetings add Q1 meeting on 26 February at 14:00-16:00",
+                True,
+            ),
+            Subcommand(
+                "/meetings move <id> to <date> [at <time>[-<time>]]",
+                "moves one; its reminders follow and its agenda stays",
+                "/meetings move M-3 to 3 March at 15:00",
+                True,
+            ),
+            Subcommand(
+                "/meetings edit <id> title|place|time <value>",
+                "changes a meeting's title, place (`virtual`) or time (`all day`)",
+                "/meetings edit M-3 time 14:00-16:00",
                 True,
             ),
             Subcommand("/meetings cancel <id>", "cancels one, and its reminders", "/meetings cancel M-3", True),
-            Subcommand("/meetings ics", "a calendar file of the upcoming meetings", "/meetings ics"),
+            Subcommand(
+                "/meetings ics", "a calendar file of the upcoming meetings, and a feed to follow", "/meetings ics"
+            ),
         ),
     ),
     Family(
@@ -135,9 +155,14 @@ FAMILIES: tuple[Family, ...] = (
         (
             Subcommand("/agenda [<meeting id>]", "items proposed, with proposer and minutes", "/agenda"),
             Subcommand(
-                "/agenda add <item> [(<n> min)]",
-                "proposes an item",
+                "/agenda add [<meeting id>] <item> [(<n> min)]",
+                "proposes an item for the next quarterly meeting, or the one named",
                 "/agenda add Update on the INSPIRE handbook (15 min)",
+            ),
+            Subcommand(
+                "/agenda move <item id> to <meeting id>",
+                "moves an item to another meeting (the proposer, coordinators)",
+                "/agenda move A-12 to M-9",
             ),
             Subcommand("/agenda remove <id>", "withdraws one (the proposer, coordinators)", "/agenda remove A-12"),
             Subcommand("/agenda post", "posts the agenda in the channel", "/agenda post", True),

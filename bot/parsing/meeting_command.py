@@ -1,28 +1,25 @@
-"""`/meetings add <title> on <date> …` and `/agenda add <item> [(<n> min)]`, read.
+"""`/meetings add <title> on <when> [in <place>]` and `/agenda add <item> [(<n> min)]`, read.
 
-What a date means here is the schedule's rule: the group's zone, the future preferred,
-all-day unless a time is given.
+What <when> means, days and hours and their ranges, is read in meeting_when.py: the
+group's zone, the future preferred, all-day unless a time is given.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from bot.parsing.catalogue import usage
-from bot.parsing.dates import parse_moment
+from bot.parsing.meeting_when import read_when
 from bot.parsing.text import clean_text, echo
+from storage.meetings import MeetingTimes
 
 ADD_USAGE = usage("/meetings add")
-_WHEN = re.compile(
-    r"^(?P<date>.+?)(?:\s+at\s+(?P<time>.+?))?(?:\s+until\s+(?P<until>.+?))?(?:\s+in\s+(?P<place>.+))?$",
-    re.IGNORECASE | re.DOTALL,
-)
+_WHERE = re.compile(r"^(?P<when>.+?)(?:\s+in\s+(?P<place>.+))?$", re.IGNORECASE | re.DOTALL)
 _ON = re.compile(r"\s+on\s+", re.IGNORECASE)
-_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)\b|\b(?:noon|midday)\b", re.IGNORECASE)
 # `(15 min)` at the end; what stands before "min" is checked, so `(abc min)` or `(9999 min)`
 # are answered rather than kept as part of the item's text
 _MINUTES = re.compile(r"\s*\(\s*([^()]{0,12}?)\s*(?:min|mins|minutes|m)\s*\)\s*$", re.IGNORECASE)
@@ -33,50 +30,33 @@ MAX_MINUTES = 600
 @dataclass(frozen=True)
 class NewMeeting:
     title: str
-    start_date: date
-    start_time: time | None
-    end_date: date | None
-    starts_at: datetime
+    times: MeetingTimes
     place: str | None
 
 
 def read_meeting(text: str, zone: ZoneInfo, now: datetime) -> NewMeeting:
-    """`<title> on <date> [at <time>] [until <date>] [in <place>]`, tried at each "on" in
-    turn, so a title may say "on" too ("Workshop on parenting on 3 March")."""
+    """`<title> on <when> [in <place>]`, tried at each "on" in turn, so a title may say
+    "on" too ("Workshop on parenting on 3 March"). <when> is read_when's: "26 February at
+    14:00-16:00", "12-14 October 2027", "27 May at 14:00 until 28 May at 12:00"."""
     splits = list(_ON.finditer(text))
     if not splits:
         raise UserError("Say when, after “on”.", ADD_USAGE)
     problem = None
     for split in reversed(splits):  # the last "on" first: titles say "on" more often than dates do
-        title, when = text[: split.start()], _WHEN.match(text[split.end() :].strip())
-        if not title.strip() or not when:
+        title, where = text[: split.start()], _WHERE.match(text[split.end() :].strip())
+        if not title.strip() or not where:
             continue
         try:
-            return _meeting(title, when, zone, now)
+            return _meeting(title, where.group("when"), where.group("place"), zone, now)
         except UserError as refusal:
             problem = problem or refusal
     raise UserError((problem.problem if problem else "Say when, after “on”."), ADD_USAGE)
 
 
-def _meeting(title: str, when: re.Match, zone: ZoneInfo, now: datetime) -> NewMeeting:
-    typed_time = when.group("time")
-    moment = parse_moment(f"{when.group('date')} {typed_time or ''}".strip(), zone, now).astimezone(zone)
-    # timed only if a time was typed: "tomorrow" keeps dateparser's clock time, which nobody meant
-    timed = typed_time is not None or bool(_CLOCK.search(when.group("date")))
-    if (moment if timed else moment.date()) < (now if timed else now.astimezone(zone).date()):
-        raise UserError(f"{moment:%d %B %Y} is in the past; a meeting must be in the future.", ADD_USAGE)
-    end = None
-    if when.group("until"):
-        end = parse_moment(when.group("until"), zone, moment).astimezone(zone).date()  # counted from the start
-        if end < moment.date():
-            raise UserError(f"It ends ({end:%d %B %Y}) before it starts ({moment:%d %B %Y}).", ADD_USAGE)
-    place = when.group("place")
+def _meeting(title: str, when: str, place: str | None, zone: ZoneInfo, now: datetime) -> NewMeeting:
     return NewMeeting(
         title=clean_text(title, what="title", limit=150, usage=ADD_USAGE),
-        start_date=moment.date(),
-        start_time=moment.time().replace(second=0, microsecond=0) if timed else None,
-        end_date=end if end and end != moment.date() else None,
-        starts_at=moment if timed else datetime.combine(moment.date(), time(0), zone),
+        times=read_when(when, zone, now),
         place=clean_text(place, what="place", limit=200, usage=ADD_USAGE) if place else None,
     )
 

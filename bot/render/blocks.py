@@ -25,7 +25,10 @@ def name(names: dict[str, str], user_id: str) -> str:
 def date_token(moment: datetime, style: str = "{date_long_pretty} {time}") -> str:
     """A Slack date token: each member reads the time in their own zone; the fallback is UTC."""
     epoch = int(moment.timestamp())
-    fallback = moment.strftime("%a %d %b %Y %H:%M UTC") if "{time}" in style else moment.strftime("%a %d %b %Y")
+    if style == "{time}":  # the end of a range whose day was just said
+        fallback = moment.strftime("%H:%M UTC")
+    else:
+        fallback = moment.strftime("%a %d %b %Y %H:%M UTC") if "{time}" in style else moment.strftime("%a %d %b %Y")
     return f"<!date^{epoch}^{style}|{fallback}>"
 
 

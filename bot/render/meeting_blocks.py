@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from bot.parsing.catalogue import usage
 from bot.parsing.slack_text import escape, mention, truncate
@@ -17,7 +18,7 @@ from bot.render.blocks import (
     section,
 )
 from storage.agenda import AgendaItem
-from storage.meetings import Meeting
+from storage.meetings import Meeting, MeetingTimes
 
 ADD_ITEM_HINT = "Propose an item with `/agenda add <item> (10 min)`."
 
@@ -27,11 +28,22 @@ def _day(day: date) -> str:
     return date_token(datetime.combine(day, time(12), timezone.utc), "{date_long_pretty}")
 
 
-def when(meeting: Meeting) -> str:
+def when(meeting: MeetingTimes) -> str:
+    """The days and hours, each member reading the hours in their own zone (date tokens);
+    the days of an all-day meeting are the same everywhere."""
     if meeting.all_day:
         text = _day(meeting.start_date)
         return f"{text} – {_day(meeting.end_date)}" if meeting.end_date else text
+    clock = "{time}"
+    if meeting.each_day and meeting.end_time:  # sessions on every day of the range
+        first_end = datetime.combine(meeting.start_date, meeting.end_time, ZoneInfo(meeting.zone))
+        hours = f"{date_token(meeting.starts_at, clock)}–{date_token(first_end, clock)}"
+        return f"{_day(meeting.start_date)} – {_day(meeting.last_day)}, {hours} each day"
     text = date_token(meeting.starts_at, "{date_long_pretty} at {time}")
+    if meeting.ends_at and not meeting.end_date:
+        return f"{text}–{date_token(meeting.ends_at, clock)}"
+    if meeting.ends_at:
+        return f"{text} until {date_token(meeting.ends_at, '{date_long_pretty} at {time}')}"
     return f"{text} until {_day(meeting.end_date)}" if meeting.end_date else text
 
 
@@ -65,7 +77,8 @@ def upcoming_or_latest(
         reply = schedule(meetings, "Upcoming IWG meetings", now)
     else:
         hint = (
-            f"No meeting is scheduled ahead. Schedule the next with {usage('/meetings add')}."
+            f"No meeting is scheduled ahead. Plan the year's with `/meetings plan {now.year + (now.month >= 10)}`, "
+            f"or add one with {usage('/meetings add')}."
             if ephemeral and to_coordinator
             else None
         )
@@ -119,8 +132,12 @@ def agenda(
     return Reply(text=f"Agenda for {meeting.ref}: {count} items, {total} min", blocks=blocks, ephemeral=ephemeral)
 
 
-def time_left(left: timedelta) -> str:
-    """How long until it starts, as people say it: "in 1 hour", "in 2 days"."""
+def time_left(left: timedelta, days: int | None = None) -> str:
+    """How long until it starts, as people say it: "in 1 hour", "in 2 days". With `days`
+    (an all-day meeting's whole days to go, counted in the group's zone), by the calendar:
+    "today", "tomorrow", "in 7 days"; never "in 15 hours" for a meeting with no hour."""
+    if days is not None:
+        return "today" if days < 1 else "tomorrow" if days == 1 else f"in {days} days"
     minutes = max(1, round(left.total_seconds() / 60))
     for unit, size, up_to in (("minute", 1, 90), ("hour", 60, 36 * 60), ("day", 24 * 60, None)):
         if up_to is None or minutes < up_to:
@@ -133,11 +150,24 @@ REMINDER_SHOWN = MAX_BLOCKS - 5  # agenda items listed in a reminder
 
 
 def reminder(
-    meeting: Meeting, items: list[AgendaItem], count: int, total: int, left: timedelta, names: dict[str, str]
+    meeting: Meeting,
+    items: list[AgendaItem],
+    count: int,
+    total: int,
+    left: timedelta,
+    names: dict[str, str],
+    zone: ZoneInfo | str | None = None,
 ) -> Reply:
     """The reminder as it is sent: how long is left then, and the agenda so far (`items`:
-    its first REMINDER_SHOWN; `count` and `total` minutes: all of it), proposers by name."""
-    soon = time_left(left)
+    its first REMINDER_SHOWN; `count` and `total` minutes: all of it), proposers by name.
+    An all-day meeting's time left is in whole days in `zone` (the group's, IWG_TIMEZONE:
+    a ZoneInfo or its name; the meeting's own zone when not given)."""
+    days = None
+    if meeting.all_day:
+        from bot.domain.reminder_times import days_ahead
+
+        days = days_ahead(meeting, meeting.starts_at - left, ZoneInfo(str(zone or meeting.zone)))
+    soon = time_left(left, days)
     blocks = [
         header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
         section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}"),

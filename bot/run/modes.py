@@ -185,8 +185,14 @@ def run_http(services: Services) -> None:
     app = _build_app(services)
     check_channel(services.settings, app.client)
     courier = start_courier(services, courier_client(services.settings))
+    settings = services.settings
+    feed_secret = settings.calendar_secret and settings.calendar_secret.get_secret_value()
     server = make_server(
-        app, services.storage, services.settings.port, services.settings.slack_signing_secret.get_secret_value()
+        app,
+        services.storage,
+        settings.port,
+        settings.slack_signing_secret.get_secret_value(),
+        calendar_secret=feed_secret,
     )
     ready_to_serve()
     try:

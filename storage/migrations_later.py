@@ -1,0 +1,26 @@
+"""Schema changes from m015 on, registered on the same `migrations` as storage/migrations.py
+after its steps (storage/db.py imports `migrations` from here, so every step is there). That file reached the
+400 lines a module may have here; the rule for both is the same: never edit a step that
+has shipped, add one.
+"""
+
+from sqlite_utils import Database
+
+from storage.migrations import migrations
+
+
+@migrations()
+def m015_meetings_that_move(db: Database) -> None:
+    # A meeting's end: `end_time` (HH:MM in its zone) on its last day, or on every day when
+    # `each_day` is 1 ("12-14 October 14:00-16:00" is three sessions of two hours);
+    # `ends_at` the UTC instant it is over, when an end time was given. `series` is
+    # 'quarterly' for the group's recurring schedule (the seeded 2024 meetings and what
+    # `/meetings plan` schedules): where `/agenda add` goes by default and where a
+    # cancelled meeting's items move. `sequence` counts changes, for calendars (SEQUENCE).
+    db.execute("ALTER TABLE meetings ADD COLUMN end_time TEXT")
+    db.execute("ALTER TABLE meetings ADD COLUMN each_day INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE meetings ADD COLUMN ends_at TEXT")
+    db.execute("ALTER TABLE meetings ADD COLUMN series TEXT")
+    db.execute("ALTER TABLE meetings ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE meetings SET series = 'quarterly' WHERE created_by IS NULL")  # the seeded 2024 schedule
+    db.execute("CREATE INDEX meetings_series ON meetings (series, status, starts_at)")
