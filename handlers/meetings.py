@@ -76,10 +76,7 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub == "plan":
         year, confirm = read_plan(rest)
         if confirm:
-            proposals, _ = services.meeting_service.plan(cmd.user_id, year)
-            return meeting_changes.scheduled(
-                services.meeting_service.schedule_plan(cmd.user_id, year, fingerprint(proposals))
-            )
+            return meeting_changes.scheduled(services.meeting_service.schedule_plan(cmd.user_id, year))
         proposals, pattern = services.meeting_service.plan(cmd.user_id, year)
         return meeting_changes.plan(year, proposals, pattern, fingerprint(proposals))
     if sub == "move":
@@ -105,11 +102,12 @@ def changed(services: Services, was: Meeting, now: Meeting) -> Reply:
 
 def cancelled(meeting: Meeting, to: Meeting | None, items: list[AgendaItem]) -> Reply:
     text = f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent."
+    its = f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''}"
     if items and to is not None:
-        text += f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''} moved to *{to.ref} {escape(to.title)}*; each proposer is told."
+        text += f"{its} moved to *{to.ref} {escape(to.title)}*; each proposer is told."
     elif items:
         text += (
-            f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''} stay with it: no quarterly meeting is "
+            f"{its} stay with it: no quarterly meeting is "
             "scheduled after it (`/agenda move A-… to M-…` moves one); each proposer is told."
         )
     return Reply.of(text, ":x:")
@@ -145,7 +143,7 @@ def submit_plan_form(services: Services, actor: str, view: dict) -> dict[str, st
     days = {}
     try:
         year, shown = _plan_value(view.get("private_metadata") or "")
-        for block in (view.get("state") or {}).get("values") or {}:
+        for block in values.values:
             if block.startswith("day") and block[3:].isdigit():
                 days[int(block[3:])] = values.date(block)
         made = services.meeting_service.schedule_plan(actor, year, shown, days)

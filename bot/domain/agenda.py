@@ -21,6 +21,13 @@ from storage.meetings import QUARTERLY, Meeting, MeetingRepository
 from storage.outbox import NoticeKind, OutboxRepository
 
 
+def existing_meeting(meetings: MeetingRepository, meeting_id: int) -> Meeting:
+    """The meeting, or the refusal every command gives for an ID that names none."""
+    return must_exist(
+        meetings.get(meeting_id), f"There is no meeting M-{meeting_id}.", "`/meetings` lists them with their IDs."
+    )
+
+
 class AgendaService:
     def __init__(
         self,
@@ -49,11 +56,6 @@ class AgendaService:
             )
         return upcoming[0]
 
-    def _meeting(self, meeting_id: int) -> Meeting:
-        return must_exist(
-            self.meetings.get(meeting_id), f"There is no meeting M-{meeting_id}.", "`/meetings` lists them."
-        )
-
     def _open(self, meeting: Meeting) -> Meeting:
         if meeting.status != "scheduled":
             raise UserError(f"{meeting.ref} was cancelled; items go to the next meeting.")
@@ -73,7 +75,7 @@ class AgendaService:
         else:  # the form's own field: the text is the item, brackets and all
             item_text, minutes = clean_item(text), check_minutes(minutes)
         with self.storage.write():
-            meeting = self._open(self._meeting(meeting_id) if meeting_id else self.next_meeting())
+            meeting = self._open(existing_meeting(self.meetings, meeting_id) if meeting_id else self.next_meeting())
             return self.agenda.add(meeting.id, item_text, minutes, proposer), meeting
 
     def _item(self, actor: str, item_id: int, doing: str) -> AgendaItem:
@@ -99,7 +101,10 @@ class AgendaService:
         when someone else moved it."""
         with self.storage.write():
             item = self._item(actor, item_id, "move")
-            was, to = self._meeting(item.meeting_id), self._open(self._meeting(meeting_id))
+            was, to = (
+                existing_meeting(self.meetings, item.meeting_id),
+                self._open(existing_meeting(self.meetings, meeting_id)),
+            )
             if was.id == to.id:
                 raise UserError(f"{item.ref} is on the agenda of {to.ref} already.")
             self.agenda.move([item.id], to.id)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.domain.agenda import AgendaService
+from bot.domain.agenda import AgendaService, existing_meeting
 from bot.domain.meeting_plan import PLAN_AHEAD_YEARS, Proposal, fingerprint, propose, same_meeting, times_from
 from bot.domain.permissions import require_coordinator
 from bot.domain.reminders import ReminderService
-from bot.errors import UserError, must_exist
+from bot.errors import UserError
 from bot.parsing.catalogue import usage
 from bot.parsing.meeting_command import read_meeting
 from bot.parsing.meeting_when import read_move, retime
@@ -48,11 +48,7 @@ class MeetingService:
         self.reminders, self.outbox, self.zone, self.channel = reminders, outbox, zone, channel
 
     def get(self, meeting_id: int) -> Meeting:
-        return must_exist(
-            self.meetings.get(meeting_id),
-            f"There is no meeting M-{meeting_id}.",
-            "`/meetings` lists them with their IDs.",
-        )
+        return existing_meeting(self.meetings, meeting_id)
 
     def upcoming_or_latest(self) -> tuple[list[Meeting], int | None]:
         """The upcoming meetings (and None), else the latest year's meetings and that year."""
@@ -96,11 +92,14 @@ class MeetingService:
             )
         return proposals, pattern
 
-    def schedule_plan(self, actor: str, year: int, shown: str, days: dict[int, date] | None = None) -> list[Meeting]:
-        """Schedule the plan the coordinator was shown (`shown`: its fingerprint), with the
-        start days they changed in the form (`days`: index -> day); all or nothing."""
+    def schedule_plan(
+        self, actor: str, year: int, shown: str | None = None, days: dict[int, date] | None = None
+    ) -> list[Meeting]:
+        """Schedule the plan the coordinator was shown (`shown`: its fingerprint; None for
+        `/meetings plan <year> confirm`, the plan as it stands), with the start days they
+        changed in the form (`days`: index -> day); all or nothing."""
         proposals, _ = self.plan(actor, year)
-        if fingerprint(proposals) != shown:
+        if shown is not None and fingerprint(proposals) != shown:
             raise UserError(
                 f"The {year} schedule changed since I proposed it, so I scheduled nothing.",
                 hint=f"`/meetings plan {year}` proposes it again.",
@@ -132,7 +131,7 @@ class MeetingService:
         with self.storage.write():
             before = self._changeable(meeting_id)
             _, times = read_move(text, self.zone, self.storage.clock(), before)
-            return before, self._retimed(actor, before, times)
+            return before, self._retimed(before, times)
 
     def edit(self, actor: str, meeting_id: int, field: str, value: str) -> tuple[Meeting, Meeting]:
         """(as it was, as it is) after `/meetings edit <id> title|place|time <value>`."""
@@ -140,7 +139,7 @@ class MeetingService:
         with self.storage.write():
             before = self._changeable(meeting_id)
             if field == "time":
-                return before, self._retimed(actor, before, retime(before, value, self.zone))
+                return before, self._retimed(before, retime(before, value, self.zone))
             if field == "title":
                 title = clean_text(value, what="title", limit=150, usage=EDIT_USAGE)
                 self._refuse_twice(title, before, but=before.id)
@@ -156,7 +155,7 @@ class MeetingService:
             raise UserError(f"{meeting.ref} is over; it stays as it happened.")
         return meeting
 
-    def _retimed(self, actor: str, before: Meeting, times: MeetingTimes) -> Meeting:
+    def _retimed(self, before: Meeting, times: MeetingTimes) -> Meeting:
         """Give it `times` (in the caller's transaction); tell the channel; plan its reminders
         again once the change is committed."""
         if times.times() == before.times():

@@ -129,7 +129,7 @@ class NoticeSender:
         if meeting.status != "scheduled":
             return None, None
         was = Meeting(**notice.detail["was"])
-        _, count, _ = self.services.agenda_service.so_far(meeting, 0)
+        count, _ = self.services.agenda.totals(meeting.id)
         return self.post(notice, notice.recipient, meeting_changes.moved(was, meeting, count))
 
     def agenda_moved(self, notice: Notice) -> Where:

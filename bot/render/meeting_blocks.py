@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.domain.meeting_plan import Proposal
 from bot.parsing.catalogue import usage
 from bot.parsing.slack_text import escape, mention, truncate
 from bot.render.blocks import (
@@ -47,7 +48,7 @@ def when(meeting: MeetingTimes) -> str:
     return f"{text} until {_day(meeting.end_date)}" if meeting.end_date else text
 
 
-def where(meeting: Meeting) -> str:
+def where(meeting: Meeting | Proposal) -> str:
     return f":round_pushpin: {escape(meeting.place)}" if meeting.place else ":computer: virtual"
 
 

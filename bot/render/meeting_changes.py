@@ -36,14 +36,10 @@ def _proposed_when(proposal: Proposal) -> str:
     return f"{days}, {hours}" + (" each day" if times.each_day else "")
 
 
-def _proposed_where(proposal: Proposal) -> str:
-    return f":round_pushpin: {escape(proposal.place)}" if proposal.place else ":computer: virtual"
-
-
 def plan(year: int, proposals: list[Proposal], pattern: int | None, shown: str) -> Reply:
     """The proposal shown to the coordinator; nothing is written until they confirm."""
     source = f"the pattern of {pattern}" if pattern else "the last week of each quarter's second month"
-    lines = [f"• *{escape(p.title)}* · {_proposed_when(p)} · {_proposed_where(p)}" for p in proposals]
+    lines = [f"• *{escape(p.title)}* · {_proposed_when(p)} · {where(p)}" for p in proposals]
     value = json.dumps({"year": year, "plan": shown})
     buttons = {
         "type": "actions",
