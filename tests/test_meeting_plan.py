@@ -232,3 +232,10 @@ def test_editing_a_meeting(clocked):
     assert "is a move" in run(clocked, "/meetings", f"edit {q2.ref} date 3 July")
     assert "is now" in run(clocked, "/meetings", f"edit {q2.ref} title Q2 meeting (hybrid)")
     assert clocked.services.meetings.get(q2.id).sequence == 3
+
+
+def test_a_refusal_naming_a_meeting_escapes_its_title(clocked):
+    assert "Scheduled" in run(clocked, "/meetings", "add Q4 &lt;!here&gt; &amp; friends on 9 December 2026")
+    again = run(clocked, "/meetings", "add Q4 &lt;!here&gt; &amp; friends on 9 December 2026")
+    assert "is on that day already" in again
+    assert "&lt;!here&gt; &amp; friends" in again and "<!here>" not in again

@@ -20,6 +20,7 @@ from bot.errors import UserError
 from bot.parsing.catalogue import usage
 from bot.parsing.meeting_command import read_meeting
 from bot.parsing.meeting_when import read_move, retime
+from bot.parsing.slack_text import escape
 from bot.parsing.text import clean_text
 from storage.agenda import AgendaItem
 from storage.coordinators import CoordinatorRepository
@@ -73,7 +74,7 @@ class MeetingService:
         existing = same_meeting(self.meetings, title, times, but)
         if existing:
             raise UserError(
-                f"*{existing.ref} {existing.title}* is on that day already; I did not schedule it twice.",
+                f"*{existing.ref} {escape(existing.title)}* is on that day already; I did not schedule it twice.",
                 hint=f"`/meetings move {existing.ref} to <date>` moves it; `/meetings cancel {existing.ref}` cancels it.",
             )
 
@@ -112,7 +113,9 @@ class MeetingService:
                 if days and days.get(index):
                     times = times_from(days[index], times)
                 if times.start_date <= today:
-                    raise UserError(f"{times.start_date:%d %B %Y} is not ahead; pick a later day for {proposal.title}.")
+                    raise UserError(
+                        f"{times.start_date:%d %B %Y} is not ahead; pick a later day for {escape(proposal.title)}."
+                    )
                 self._refuse_twice(proposal.title, times)
                 made.append(
                     self.meetings.add(
