@@ -65,6 +65,7 @@ def _removed(outcome: Removal, user_id: str) -> Reply:
         Removal.FROM_CONFIG: f"{who} is a coordinator through the IWG_COORDINATORS setting; "
         "the bot's admin removes them there.",
         Removal.LAST_ONE: f"{who} is the last coordinator; add another one first.",
+        Removal.CONSOLE_USER: f"{who} is the console's own user, a coordinator while the console runs.",
     }
     raise UserError(reasons[outcome], COORDINATORS_USAGE)
 

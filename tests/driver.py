@@ -1,22 +1,21 @@
-"""Sends what Slack sends: form-encoded slash commands and `payload=` interactions, signed v0."""
+"""Sends what Slack sends: form-encoded slash commands and `payload=` interactions, signed v0.
+
+The payloads themselves come from bot/run/slack_requests.py, which the console sends too:
+what the tests prove is what a newcomer clicks."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
+from bot.run import slack_requests
+from bot.run.slack_requests import sign
 
-def sign(secret: str, timestamp: str, body: str) -> str:
-    """Slack's v0 scheme: HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret."""
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    return f"v0={digest}"
+__all__ = ["Answer", "SlackDriver", "sign"]
 
 
 @dataclass
@@ -43,10 +42,7 @@ class SlackDriver:
         milliseconds inside, so the stand-in can expire it after 30 minutes)."""
         return f"{self.response_url}.{int(time.time() * 1000)}.{secrets.token_hex(4)}"
 
-    @staticmethod
-    def trigger_id() -> str:
-        """A trigger_id minted now (milliseconds first): the stand-in refuses it after 3 s."""
-        return f"{int(time.time() * 1000)}.{secrets.token_hex(6)}"
+    trigger_id = staticmethod(slack_requests.trigger_id)  # the stand-in refuses one after 3 s
 
     def command_body(
         self,
@@ -57,22 +53,14 @@ class SlackDriver:
         channel_name: str = "iwg",
         response_url: str | None = None,
     ) -> str:
-        return urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": self.team_id,
-                "team_domain": "iwg",
-                "channel_id": channel_id,
-                "channel_name": channel_name,
-                "user_id": user_id,
-                "user_name": user_id.lower(),
-                "command": command,
-                "text": text,
-                "api_app_id": "A0IWG",
-                "is_enterprise_install": "false",
-                "response_url": response_url or self.fresh_response_url(),
-                "trigger_id": self.trigger_id(),
-            }
+        return slack_requests.command_body(
+            self.team_id,
+            command,
+            text,
+            user_id,
+            channel_id,
+            channel_name,
+            response_url or self.fresh_response_url(),
         )
 
     def command(
@@ -87,22 +75,11 @@ class SlackDriver:
         return self.post(self.command_body(command, text, user_id, channel_id, channel_name), **kwargs)
 
     def interaction(self, payload: dict, **kwargs) -> Answer:
-        return self.post(urlencode({"payload": json.dumps(payload)}), **kwargs)
+        return self.post(slack_requests.interaction_body(payload), **kwargs)
 
     def event(self, event: dict) -> Answer:
         """An Events API callback, as JSON."""
-        body = json.dumps(
-            {
-                "token": "legacy",
-                "team_id": self.team_id,
-                "api_app_id": "A0IWG",
-                "type": "event_callback",
-                "event": event,
-                "event_id": f"Ev{secrets.token_hex(5)}",
-                "event_time": int(time.time()),
-            }
-        )
-        return self.post(body, content_type="application/json")
+        return self.post(slack_requests.event_body(self.team_id, event), content_type="application/json")
 
     def click(
         self,
@@ -114,60 +91,21 @@ class SlackDriver:
         message_ts: str = "1.000001",
     ) -> Answer:
         """A button click in the message at (channel_id, message_ts), as a block_actions payload."""
-        return self._button(
-            action_id,
-            value,
-            user_id,
-            response_url=self.fresh_response_url(),
-            container={"type": "message", "channel_id": channel_id, "message_ts": message_ts},
-            channel={"id": channel_id},
-            message=message or {"ts": message_ts, "text": ""},
-        )
+        where = slack_requests.message_where(channel_id, message_ts, message, self.fresh_response_url())
+        return self._button(action_id, value, user_id, **where)
 
     def home_click(self, action_id: str, value: str, user_id: str) -> Answer:
         """A button clicked in the App Home: Slack sends no response_url and no channel,
         and the container is the view."""
-        return self._button(
-            action_id,
-            value,
-            user_id,
-            container={"type": "view", "view_id": "V0HOME"},
-            view={"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
-        )
+        return self._button(action_id, value, user_id, **slack_requests.home_where({"id": "V0HOME"}))
 
     def _button(self, action_id: str, value: str, user_id: str, **where) -> Answer:
-        return self.interaction(
-            {
-                "type": "block_actions",
-                "user": {"id": user_id, "username": user_id.lower()},
-                "team": {"id": self.team_id, "domain": "iwg"},
-                "api_app_id": "A0IWG",
-                "trigger_id": self.trigger_id(),
-                **where,
-                "actions": [
-                    {
-                        "type": "button",
-                        "action_id": action_id,
-                        "block_id": "b",
-                        "value": value,
-                        "action_ts": f"{time.time():.6f}",
-                    }
-                ],
-            }
-        )
+        button = {"type": "button", "action_id": action_id, "value": value}
+        return self.interaction(slack_requests.block_actions(self.team_id, user_id, button, **where))
 
     def submit(self, view: dict, values: dict, user_id: str) -> Answer:
         """A modal's submission: `view` as the bot opened it, `values` as Slack's state."""
-        return self.interaction(
-            {
-                "type": "view_submission",
-                "user": {"id": user_id, "username": user_id.lower()},
-                "team": {"id": self.team_id, "domain": "iwg"},
-                "api_app_id": "A0IWG",
-                "trigger_id": self.trigger_id(),
-                "view": {**view, "id": "V0FORM", "state": {"values": values}},
-            }
-        )
+        return self.interaction(slack_requests.view_submission(self.team_id, user_id, view, values))
 
     def post(
         self,
@@ -201,8 +139,7 @@ class SlackDriver:
         ts = str(int(time.time())) if timestamp is None else timestamp
         sent = {"Content-Type": content_type}
         if signed:
-            digest = hmac.new(self.secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
-            sent.update({"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"})
+            sent.update({"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sign(self.secret, ts, raw)})
         sent.update(headers or {})
         return self.request("POST", "/slack/events", raw, sent)
 

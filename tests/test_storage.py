@@ -76,6 +76,23 @@ def test_coordinators_follow_the_setting_and_slack(storage):
     assert repo.list() == ()
 
 
+def test_the_consoles_own_user_coordinates_only_while_the_console_runs(storage):
+    repo = CoordinatorRepository(storage)
+    repo.sync_config(("U0A",), console_ids=("U0CONSOLE",))
+    assert {c.user_id: c.source for c in repo.list()} == {"U0A": "config", "U0CONSOLE": "console"}
+    assert repo.remove("U0CONSOLE") is Removal.CONSOLE_USER
+    repo.sync_config(("U0A",))  # the same database, then used with Slack
+    assert [c.user_id for c in repo.list()] == ["U0A"]
+
+
+def test_the_consoles_own_user_does_not_count_as_the_last_coordinator(storage):
+    repo = CoordinatorRepository(storage)
+    repo.sync_config((), console_ids=("U0CONSOLE",))
+    assert repo.add("U0S", added_by="U0CONSOLE") and repo.add("U0T", added_by="U0CONSOLE")
+    assert repo.remove("U0S") is Removal.REMOVED
+    assert repo.remove("U0T") is Removal.LAST_ONE  # else the database would have none once used with Slack
+
+
 def test_the_last_coordinator_cannot_be_removed(storage):
     repo = CoordinatorRepository(storage)
     repo.add("U0ONLY", added_by="U0ONLY")

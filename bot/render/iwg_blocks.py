@@ -8,7 +8,7 @@ from bot.parsing.slack_text import escape, mention
 from bot.parsing.strategies import STRATEGIES
 from bot.render.blocks import MAX_BLOCKS, Reply, context, pack_lines, section
 from bot.render.ta_blocks import strategy_tags
-from storage.coordinators import CONFIG, Coordinator
+from storage.coordinators import CONFIG, CONSOLE, Coordinator
 from storage.organisations import Organisation
 
 COORDINATORS_USAGE = usage("/iwg coordinators", "/iwg coordinators add", "/iwg coordinators remove")
@@ -78,4 +78,6 @@ def coordinators_reply(people: list[Coordinator]) -> Reply:
 def _origin(coordinator: Coordinator) -> str:
     if coordinator.source == CONFIG:
         return "_(set in IWG_COORDINATORS)_"
+    if coordinator.source == CONSOLE:
+        return "_(the console's own user)_"
     return f"_(added by {mention(coordinator.added_by)})_" if coordinator.added_by else ""

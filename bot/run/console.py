@@ -1,8 +1,13 @@
-"""Console mode: try the bot without Slack.
+"""Console mode: the whole app without Slack.
 
-Each typed line becomes the form-encoded, signed request Slack would send, and goes
-through the same Bolt app and handlers as in HTTP mode. Web API calls are printed instead
-of sent. Lines can also come from a pipe: `printf '/iwg help\\n' | python app.py`.
+Each typed line becomes the request Slack would send (bot/run/slack_requests.py, the same
+builders the tests' driver uses), signed, through the same Bolt app and handlers as in
+HTTP mode: a slash command, a click on a button the console printed (`click b3`), a form
+filled field by field (bot/run/console_forms.py), the App Home opened. Web API calls are
+printed instead of sent (bot/run/console_screen.py). `wait 7d` moves the console's clock
+and runs what falls due meanwhile (bot/run/console_time.py). Lines can come from a pipe,
+`printf '/iwg help\\n' | python app.py`, and are then echoed, so the output reads as a
+transcript.
 """
 
 from __future__ import annotations
@@ -12,225 +17,342 @@ import json
 import re
 import secrets
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TextIO
-from urllib.parse import urlencode
 
 from slack_bolt import App
-from slack_sdk.signature import SignatureVerifier
 
 from bot.outbound.courier import Courier
 from bot.parsing.slack_text import escape
-from bot.render.console_text import blocks_to_text, mrkdwn_to_text
+from bot.render.console_text import mrkdwn_to_text
+from bot.run import slack_requests
+from bot.run.console_forms import FormFilling, fold
+from bot.run.console_screen import CHANNEL, TEAM, USER, USER_NAME, ConsoleSlack, Shown
+from bot.run.console_time import Timeline, read_duration
 from bot.run.front_door import bolt_request
-from bot.run.local_slack import LocalSlack
 
-USER = "U0CONSOLE"
-CHANNEL = "C0CONSOLE"
-TEAM = "T0CONSOLE"
+__all__ = ["CHANNEL", "USER", "USER_NAME", "Console", "ConsoleSlack", "input_lines"]
 
 _TYPED_MENTION = re.compile(r"(?<![<\w])@([UW][A-Z0-9]{2,})\b")
+_MEMBER_ID = re.compile(r"@?([UW][A-Z0-9]*\d[A-Z0-9]*)")  # U0AMINA; a Slack ID has a digit, a name not
+_NAME = re.compile(r"[^\W\d_][\w .'-]{0,40}")
+_JSON = "application/json"
 
-FORM_NOTE = "(Forms cannot be filled in the console; each has a one-line command: see `help` of the command.)"
-
-HELP = """Type a slash command as a member of the workspace would, e.g. /iwg help.
+HELP = """The console's own commands (anything starting with / goes to the bot, e.g. /iwg help):
+  click b3        click the button shown as [b3 …]; or click Assign, when one button says so
+  wait 7d         let time pass (s, m, h, d, w): reminders, poll closings and the digest run
   home            open your App Home
-  as @U0123ABCD   act as another member (to see what non-coordinators get)
+  as @U0AMINA     act as another member (as Amina makes up @U0AMINA, named Amina)
   as me           act as yourself again (a coordinator)
-  quit            leave (so does Ctrl-D)"""
+  who             who you are, and whether you coordinate
+  cancel          leave a form half filled (nothing is sent)
+  quit            leave (so does Ctrl-D)
+In a form, answer each field in turn: Enter keeps what is shown, - leaves an optional one
+empty, a number or a label picks an option (several with commas), a date is 2027-03-30."""
 
 
-class ConsoleSlack(LocalSlack):
-    """The Web API on loopback, printing each message as the member would read it."""
+@dataclass
+class Confirm:
+    """A button with a confirmation dialog: Slack asks before it sends the click."""
 
-    team_id = TEAM
-
-    def __init__(self, out: TextIO):
-        super().__init__()
-        self.out = out
-        self._lock = threading.Lock()
-
-    def answer(self, method: str, args: dict) -> dict:
-        where = str(args.get("channel") or args.get("channel_id") or "")
-        labels = {
-            "chat.postMessage": f"posted to {_place(where)}",
-            "chat.postEphemeral": f"only @{args.get('user')} sees this, in {_place(where)}",
-            "chat.update": f"message updated in {_place(where)}",
-        }
-        if method in labels:
-            self.show(labels[method], args.get("blocks"), args.get("text"))
-        elif method.startswith("views."):
-            view = args.get("view") or {}
-            title = (view.get("title") or {}).get("text", "App Home")
-            note = (
-                [{"type": "context", "elements": [{"type": "mrkdwn", "text": FORM_NOTE}]}]
-                if view.get("type") == "modal"
-                else []
-            )
-            label = "your App Home" if method == "views.publish" else f"a form opens: {title}"
-            self.show(label, (view.get("blocks") or []) + note, None)
-        elif method == "files.completeUploadExternal":
-            self.show(f"a file arrives in {_place(where)}", None, self._files_text(args))
-        return super().answer(method, args)
-
-    def on_response(self, key: str, args: dict):
-        ephemeral = args.get("response_type", "ephemeral") == "ephemeral"
-        self.show("only you see this" if ephemeral else f"posted to #{CHANNEL}", args.get("blocks"), args.get("text"))
-        return super().on_response(key, args)
-
-    def _files_text(self, args: dict) -> str:
-        files = args.get("files")
-        files = json.loads(files) if isinstance(files, str) else files or []
-        parts = [str(args.get("initial_comment", ""))]
-        for item in files:
-            content = self.uploads.get(item.get("id"), b"").decode("utf-8", "replace").splitlines()
-            parts.append(f"📎 {self.upload_names.get(item.get('id'), item.get('title'))} ({len(content)} lines):")
-            parts += [f"    {line}" for line in content[:6]] + (["    …"] if len(content) > 6 else [])
-        return "\n".join(parts)
-
-    def show(self, label: str, blocks, text: str | None) -> None:
-        body = blocks_to_text(blocks) if blocks else mrkdwn_to_text(text or "")
-        with self._lock:
-            print(f"── {label} ──", file=self.out)
-            if body:
-                print(body, file=self.out)
-            print(file=self.out, flush=True)
-
-
-def _place(channel: str) -> str:
-    return f"a direct message ({channel})" if channel.startswith(("D", "U", "W")) else f"#{channel}"
+    question: str
+    then: Callable[[], None]
 
 
 class Console:
-    """Reads lines, sends each slash command through the Bolt app, prints the answer."""
+    """Reads lines and sends each one, as the current member, through the Bolt app."""
 
     def __init__(
         self,
         app: App,
         signing_secret: str,
         slack: ConsoleSlack,
+        *,
         courier: Courier | None = None,
-        settle: Callable[[], None] = lambda: None,
+        wait_after_ack: Callable[[], None] = lambda: None,
+        timeline: Timeline | None = None,
+        is_coordinator: Callable[[str], bool] = lambda user: False,
+        echo: bool = False,
     ):
-        self.app = app
-        self.courier = courier
-        self.settle_later = settle
-        self.verifier = SignatureVerifier(signing_secret)
-        self.slack = slack
+        self.app, self.secret, self.slack = app, signing_secret, slack
+        self.courier, self.wait_after_ack, self.timeline = courier, wait_after_ack, timeline
+        self.is_coordinator, self.echo = is_coordinator, echo
         self.out = slack.out
-        self.user = USER
+        self.form: FormFilling | None = None
+        self.form_view: dict = {}
+        self.confirm: Confirm | None = None
+
+    @property
+    def user(self) -> str:
+        return self.slack.viewer
+
+    @property
+    def prompt(self) -> str:
+        return "› " if self.form else "[y/N] " if self.confirm else "iwg> "
 
     def run(self, lines: Iterable[str]) -> None:
         for line in lines:
-            if not self.handle(line.strip()):
-                break
+            if self.echo:
+                self.say(f"{self.prompt}{line.rstrip()}")
+            try:
+                if not self.handle(line.strip()):
+                    break
+            except KeyboardInterrupt:  # Ctrl-C during a wait or a slow answer: back to the prompt
+                self.say("(interrupted)")
 
     def handle(self, line: str) -> bool:
         """One line of input; False means the member asked to leave."""
+        if self.confirm:
+            confirm, self.confirm = self.confirm, None
+            if line.lower() in ("y", "yes"):
+                confirm.then()
+                return True
+            self.say("Cancelled: nothing was sent.")
+            if line.lower() in ("", "n", "no"):
+                return True  # anything else is a line of its own (a command typed instead)
+        if self.form:
+            self._answer_form(line)
+            return True
         if not line or line.startswith("#"):
             return True
         if line in ("quit", "exit"):
             return False
-        if line in ("help", "?"):
-            print(HELP, file=self.out)
-        elif line == "home":
-            self.send_event(
-                {
-                    "type": "app_home_opened",
-                    "user": self.user,
-                    "channel": "D0CONSOLE",
-                    "tab": "home",
-                    "event_ts": f"{time.time():.6f}",
-                }
-            )
-        elif line.startswith("as "):
-            self._switch_user(line[3:].strip())
+        word, _, rest = line.partition(" ")
+        action = {
+            "help": lambda: self.say(HELP),
+            "?": lambda: self.say(HELP),
+            "home": self.open_home,
+            "as": lambda: self._switch_user(rest.strip()),
+            "who": self.who,
+            "click": lambda: self.click(rest.strip()),
+            "wait": lambda: self.wait(rest.strip()),
+            "cancel": lambda: self.say("No form is open."),
+        }.get(word)
+        if action:
+            action()
         elif line.startswith("/"):
-            command, _, text = line.partition(" ")
-            self.send_command(command, text.strip())
+            self.send_command(word, rest.strip())
         else:
-            print("Commands start with /, e.g. /iwg help (type help for the console's own).", file=self.out)
+            self.say("Commands start with /, e.g. /iwg help (type help for the console's own).")
         return True
 
+    def say(self, text: str) -> None:
+        self.slack.line(text)
+
+    # --- members -------------------------------------------------------------------------
+
     def _switch_user(self, who: str) -> None:
-        if who == "me":
-            self.user = USER
-        elif re.fullmatch(r"@?[UW][A-Z0-9]{2,}", who):
-            self.user = who.lstrip("@")
+        if who.lower() == "me":
+            member = USER
+        elif _MEMBER_ID.fullmatch(who) and len(who.lstrip("@")) >= 3:
+            member = _MEMBER_ID.fullmatch(who).group(1)
+        elif _NAME.fullmatch(who):
+            member = self._member_named(who.strip())
         else:
-            print("Use: as @U0123ABCD, or as me", file=self.out)
+            self.say("Use: as @U0123ABCD, as Amina, or as me")
             return
-        print(f"You are now @{self.user}.", file=self.out)
+        self.say(f"You are now {self._describe(member)}.")
+        self.slack.switch_to(member)
 
-    def send_event(self, event: dict) -> None:
-        body = json.dumps(
-            {
-                "token": "console",
-                "team_id": TEAM,
-                "api_app_id": "A0CONSOLE",
-                "type": "event_callback",
-                "event": event,
-                "event_id": f"Ev{secrets.token_hex(5)}",
-                "event_time": int(time.time()),
-            }
-        )
-        self._dispatch(body, "application/json")
-        self._settle()
+    def _member_named(self, name: str) -> str:
+        """The member of that name the console knows, or a new one with an ID made of it."""
+        if member := self._name_to_member(name):
+            return member
+        letters = re.sub(r"[^A-Z0-9]", "", fold(name).upper().encode("ascii", "ignore").decode())[:9] or "MEMBER"
+        member, n = f"U0{letters}", 1
+        while member in self.slack.people:
+            n += 1
+            member = f"U0{letters}{n}"
+        self.slack.people[member] = name
+        return member
 
-    def _dispatch(self, body: str, content_type: str):
-        timestamp = str(int(time.time()))
-        headers = {
-            "content-type": content_type,
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
-        }
-        return self.app.dispatch(bolt_request(body, headers))
+    def _describe(self, member: str) -> str:
+        name = self.slack.people.get(member)
+        who = f"{name} (@{member})" if name else f"@{member}"
+        return f"{who}, a coordinator" if self.is_coordinator(member) else f"{who}, a member (not a coordinator)"
+
+    def who(self) -> None:
+        self.say(f"You are {self._describe(self.user)}.")
+
+    # --- what Slack sends ---------------------------------------------------------------------
 
     def send_command(self, command: str, text: str) -> None:
         """Send what Slack would: form-encoded, signed, text escaped and mentions resolved."""
-        body = urlencode(
-            {
-                "token": "console",
-                "team_id": TEAM,
-                "team_domain": "console",
-                "channel_id": CHANNEL,
-                "channel_name": "console",
-                "user_id": self.user,
-                "user_name": self.user.lower(),
-                "command": command,
-                "text": _as_slack_sends(text),
-                "api_app_id": "A0CONSOLE",
-                "response_url": self.slack.response_url(secrets.token_hex(4)),
-                "trigger_id": secrets.token_hex(8),
-            }
+        self.slack.at_home = False
+        body = slack_requests.command_body(
+            TEAM,
+            command,
+            _as_slack_sends(text),
+            self.user,
+            CHANNEL,
+            "console",
+            self.slack.response_url_for(self.user),
+            app_id="A0CONSOLE",
         )
         with self.courier.hold() if self.courier else contextlib.nullcontext():
-            response = self._dispatch(body, "application/x-www-form-urlencoded")
-            self._show_response(command, response.status, response.body)
+            status, answer = self._dispatch(body)
+            self._show_answer(command, status, answer)
         self._settle()
 
+    def open_home(self) -> None:
+        self.slack.at_home = True
+        event = {"type": "app_home_opened", "user": self.user, "channel": "D" + self.user[1:], "tab": "home"}
+        self._dispatch(slack_requests.event_body(TEAM, event, app_id="A0CONSOLE"), _JSON)
+        self._settle()
+
+    def click(self, word: str) -> None:
+        if not word:
+            self.say("Use: click b3 (the handle shown in the button), or click <its label>")
+            return
+        found = self.slack.button(word)
+        if isinstance(found, str):
+            self.say(found)
+            return
+        shown, button, block_id = found
+        confirm = button.get("confirm")
+        if isinstance(confirm, dict):
+            title = (confirm.get("title") or {}).get("text", "Are you sure?")
+            text = (confirm.get("text") or {}).get("text", "")
+            self.confirm = Confirm(f"{title} {text}".strip(), lambda: self._send_click(shown, button, block_id))
+            go, stay = (
+                (confirm.get("confirm") or {}).get("text", "Yes"),
+                (confirm.get("deny") or {}).get("text", "Cancel"),
+            )
+            self.say(f"{self.confirm.question}\n(y: {go}; n or Enter: {stay})")
+            return
+        self._send_click(shown, button, block_id)
+
+    def _send_click(self, shown: Shown, button: dict, block_id: str) -> None:
+        self.slack.at_home = bool(shown.view)
+        if shown.view:
+            where = slack_requests.home_where(shown.view)
+        else:
+            message = {"type": "message", "ts": shown.ts, "text": shown.text, "blocks": shown.blocks}
+            url = self.slack.response_url_for(self.user, shown.key)
+            where = slack_requests.message_where(shown.channel, shown.ts, message, url, ephemeral=shown.ephemeral)
+        payload = slack_requests.block_actions(TEAM, self.user, button, block_id, app_id="A0CONSOLE", **where)
+        status, _ = self._dispatch(slack_requests.interaction_body(payload))
+        if status != 200:
+            self.say(f"(the bot answered HTTP {status})")
+        self._settle()
+
+    def wait(self, text: str) -> None:
+        delta = read_duration(text)
+        if delta is None or self.timeline is None:
+            self.say("Use: wait 7d (or 90s, 30m, 1h, 2w; at most 400 days)")
+            return
+        self.say(f"⏩ {_spoken(delta)} pass…")
+        self.timeline.wait(delta)
+        self._settle()
+        self.say(f"⏩ It is now {self.timeline.clock():%A %d %B %Y, %H:%M} UTC.")
+
+    def _dispatch(self, body: str, content_type: str = slack_requests.FORM) -> tuple[int, str]:
+        headers = {k.lower(): v for k, v in slack_requests.signed_headers(self.secret, body, content_type).items()}
+        response = self.app.dispatch(bolt_request(body, headers))
+        answer = response.body if isinstance(response.body, str) else response.body.decode()
+        return response.status, answer
+
     def _settle(self) -> None:
-        """Let what the command set off (a form, direct messages) print before the next prompt."""
-        self.settle_later()
+        """Let what the request set off (a form, direct messages) print before the next
+        prompt; then, if the bot opened a form, start asking for it."""
+        self.wait_after_ack()
         if self.courier:
             self.courier.wait_idle(timeout=5)
+        for form in self.slack.take_forms():
+            self._open_form(form)
 
-    def _show_response(self, command: str, status: int, body: str) -> None:
+    def after_job(self) -> None:
+        """After a scheduled job ran (bot/run/console_time.py): let the courier print what
+        it queued, in order, before the next job runs."""
+        if self.courier:
+            self.courier.outbox.wakeup.set()
+            self.courier.wait_idle(timeout=5)
+
+    def _show_answer(self, command: str, status: int, body: str) -> None:
         if status == 404:  # Bolt has no listener for it (the router answers every command)
-            print(f"{command}: the bot has nothing listening for that; /iwg help lists the commands.", file=self.out)
+            self.say(f"{command}: the bot has nothing listening for that; /iwg help lists the commands.")
+        elif status != 200:
+            self.say(f"(the bot answered HTTP {status})")
+        elif body:
+            self.slack.show_reply(_json(body), self.user)
+
+    # --- forms ----------------------------------------------------------------------------------
+
+    def _open_form(self, view: dict) -> None:
+        self.form_view = view
+        today = self.timeline.clock().date() if self.timeline else None  # the console's today, after a wait
+        filling = FormFilling(view, names=self._name_to_member, today=today)
+        self.say(f"── a form opens: {filling.title} ──")
+        for line in filling.intro:
+            self.say(mrkdwn_to_text(line, self.slack.people))
+        if not filling.fields:
+            self.form = None
             return
+        self.say("(answer each field; Enter keeps what is shown, - leaves it empty, cancel leaves the form)")
+        self.form = filling
+        self.say(filling.question() or "")
+
+    def _name_to_member(self, text: str) -> str | None:
+        """The member the console knows by that name, or by a first name only one has
+        (case and accents aside)."""
+        wanted = fold(text.lstrip("@"))
+        exact = [m for m, name in self.slack.people.items() if fold(name) == wanted]
+        first = [m for m, name in self.slack.people.items() if fold(name).split(" ")[0] == wanted]
+        return (exact or (first if len(first) == 1 else [None]))[0]
+
+    def _answer_form(self, line: str) -> None:
+        form = self.form
+        if line.lower() == "cancel":
+            self.form = None
+            self.say("Form closed; nothing was sent.")
+            return
+        if line.startswith("/"):
+            self.say("A form is open: answer its field, or type cancel to leave it, then the command.")
+        else:
+            form.answer(line)  # a problem shows in the question, asked again
+        question = form.question()
+        if question:
+            self.say(question)
+            return
+        self._submit(form)
+
+    def _submit(self, form: FormFilling) -> None:
+        self.form = None
+        payload = slack_requests.view_submission(TEAM, self.user, self.form_view, form.state(), app_id="A0CONSOLE")
+        status, body = self._dispatch(slack_requests.interaction_body(payload))
+        answer = _json(body) if status == 200 and body else {}
+        action = answer.get("response_action")
         if status != 200:
-            print(f"(the bot answered HTTP {status})", file=self.out)
+            self.say(f"(the bot answered HTTP {status})")
+        elif action == "errors":
+            self.say(f"── {form.title}: not sent, see below ──")
+            form.ask_again(answer.get("errors") or {})
+            self.form = form
+            self.say(form.question() or "")
             return
-        if not body:
-            return
-        message = json.loads(body)
-        label = (
-            "only you see this" if message.get("response_type", "ephemeral") == "ephemeral" else f"posted to #{CHANNEL}"
-        )
-        self.slack.show(label, message.get("blocks"), message.get("text"))
+        elif action in ("update", "push"):
+            self.slack.forms.append({**(answer.get("view") or {}), "id": self.form_view.get("id")})
+        else:
+            self.say(f"── {form.title}: sent ──")
+        self._settle()
+
+
+def _spoken(delta) -> str:
+    """7 days, 1 hour, 90 seconds: how long a `wait` was, in words."""
+    seconds, parts = int(delta.total_seconds()), []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        parts += [f"{count} {unit}{'s' * (count != 1)}"] if count else []
+    return ", ".join(parts) or "No time"
+
+
+def _json(body: str) -> dict:
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return {"text": body}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _as_slack_sends(text: str) -> str:
@@ -243,18 +365,18 @@ def new_secret() -> str:
     return secrets.token_hex(16)
 
 
-def interactive_lines(prompt: str = "iwg> ") -> Iterable[str]:
+def interactive_lines(prompt: Callable[[], str]) -> Iterable[str]:
     try:
         import readline  # noqa: F401  (history and line editing for input())
     except ImportError:
         pass
     while True:
         try:
-            yield input(prompt)
+            yield input(prompt())
         except (EOFError, KeyboardInterrupt):
             print()
             return
 
 
-def input_lines(stdin: TextIO = sys.stdin) -> Iterable[str]:
-    return interactive_lines() if stdin.isatty() else stdin
+def input_lines(console: Console, stdin: TextIO = sys.stdin) -> Iterable[str]:
+    return interactive_lines(lambda: console.prompt) if stdin.isatty() else stdin

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import http.client
 import logging
@@ -9,6 +10,8 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from typing import TextIO
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt.error import BoltError
@@ -20,11 +23,13 @@ from bot.outbound.courier import Courier
 from bot.outbound.notices import NoticeSender
 from bot.run import console
 from bot.run.app_factory import courier_client, create_app, web_client
+from bot.run.console_time import ConsoleClock, Timeline
 from bot.run.logs import configure_logging
 from bot.run.scheduler import build_scheduler
 from bot.services import Services
 from bot.settings import Mode, Settings, load_settings
 from storage import Storage
+from storage.db import Clock, utc_now
 
 log = logging.getLogger("iwg")
 
@@ -34,37 +39,44 @@ def main() -> None:
     # SIGTERM (a platform stopping the dyno, kill) unwinds like Ctrl-C, so the scheduler
     # stops and the database closes cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    is_console = settings.mode is Mode.CONSOLE
-    configure_logging(settings.secrets(), level=logging.WARNING if is_console else logging.INFO)
-    if is_console and not settings.channel:  # reminders and posts show in the console's channel
-        settings = settings.model_copy(update={"channel": console.CHANNEL})
+    if settings.mode is Mode.CONSOLE:
+        run_console(settings)
+        return
+    configure_logging(settings.secrets(), level=logging.INFO)
     scheduler = build_scheduler()
-    services = open_services(settings, scheduler, extra_coordinators=(console.USER,) if is_console else ())
+    services = open_services(settings, scheduler)
     scheduler.start()
-    services.reminder_service.start()
-    services.poll_service.start()
-    services.digest_service.start()
+    start_jobs(services)
     try:
-        {Mode.CONSOLE: run_console, Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
+        {Mode.HTTP: run_http, Mode.SOCKET: run_socket}[settings.mode](services)
     finally:
         scheduler.shutdown(wait=False)
         services.storage.close()
 
 
-def open_services(settings: Settings, scheduler: BaseScheduler, extra_coordinators: tuple[str, ...] = ()) -> Services:
+def open_services(
+    settings: Settings, scheduler: BaseScheduler, clock: Clock = utc_now, console_user: str | None = None
+) -> Services:
     """Migrate the database, bring the requests' places in step with the region table and
-    the coordinators with the settings."""
-    storage = Storage(settings.database)
+    the coordinators with the settings (and the console's own user, in the console)."""
+    storage = Storage(settings.database, clock=clock)
     try:
         storage.migrate()
     except sqlite3.Error as error:
         _stop(f"IWG_DATABASE: cannot use {settings.database!r}: {error}")
     services = Services.build(settings, storage, scheduler)
     services.ta_service.index_places()
-    services.coordinators.sync_config(settings.coordinators + extra_coordinators)
+    services.coordinators.sync_config(settings.coordinators, console_ids=(console_user,) if console_user else ())
     if not services.coordinators.list():
         log.warning("No coordinators: set IWG_COORDINATORS to the Slack member IDs of the first ones")
     return services
+
+
+def start_jobs(services: Services) -> None:
+    """Put the reminders, poll closings and the digest on the scheduler."""
+    services.reminder_service.start()
+    services.poll_service.start()
+    services.digest_service.start()
 
 
 def warm_up() -> None:
@@ -215,24 +227,56 @@ def run_socket(services: Services) -> None:
         courier.stop()
 
 
-def run_console(services: Services) -> None:
+def run_console(settings: Settings) -> None:
     """The same app, with the Web API played on loopback by a printer instead of Slack."""
-    slack = console.ConsoleSlack(sys.stdout).start()
-    secret = console.new_secret()
-    client = web_client(services.settings.model_copy(update={"slack_api_url": slack.api_url}), token="xoxb-console")
-    app = create_app(services, client=client, signing_secret=secret, token_verification=False)
-    if sys.stdin.isatty():
-        print(
-            f"IWG Bot console on {services.settings.database}: you are @{console.USER}, a coordinator.\n"
-            "Type /iwg help, help for the console's own commands, or quit.\n"
+    configure_logging(settings.secrets(), level=logging.WARNING)
+    with console_session(settings, sys.stdout, echo=not sys.stdin.isatty()) as session:
+        if sys.stdin.isatty():
+            print(
+                f"IWG Bot console on {settings.database}: you are {console.USER_NAME} (@{console.USER}), "
+                "a coordinator.\nType /iwg help, help for the console's own commands (click, wait, as, who), "
+                "or quit.\n"
+            )
+        session.run(console.input_lines(session))
+
+
+@contextlib.contextmanager
+def console_session(settings: Settings, out: TextIO, echo: bool = False) -> Iterator[console.Console]:
+    """A console on its own clock, which `wait` moves: the scheduler is kept paused as a
+    job store and the console's Timeline runs what falls due (bot/run/console_time.py)."""
+    if not settings.channel:  # reminders and posts show in the console's channel
+        settings = settings.model_copy(update={"channel": console.CHANNEL})
+    with contextlib.ExitStack() as stack:  # each part stopped, last started first, however far the start got
+        clock = ConsoleClock()
+        scheduler = build_scheduler()
+        scheduler.start(paused=True)
+        stack.callback(scheduler.shutdown, wait=False)
+        services = open_services(settings, scheduler, clock, console_user=console.USER)
+        stack.callback(services.storage.close)
+        slack = console.ConsoleSlack(out).start()
+        stack.callback(slack.stop)
+        secret = console.new_secret()
+        client = web_client(settings.model_copy(update={"slack_api_url": slack.api_url}), token="xoxb-console")
+        app = create_app(services, client=client, signing_secret=secret, token_verification=False)
+        courier = start_courier(services, courier_client(settings, "xoxb-console", slack.api_url))
+        stack.callback(courier.stop)
+        timeline = Timeline(scheduler, clock)
+        session = console.Console(
+            app,
+            secret,
+            slack,
+            courier=courier,
+            wait_after_ack=services.after_ack.wait,
+            timeline=timeline,
+            is_coordinator=services.coordinators.is_coordinator,
+            echo=echo,
         )
-    courier = start_courier(services, courier_client(services.settings, "xoxb-console", slack.api_url))
-    services.after_ack.run(warm_up, "warming up the date parser")
-    try:
-        console.Console(app, secret, slack, courier, services.after_ack.wait).run(console.input_lines())
-    finally:
-        courier.stop()
-        slack.stop()
+        timeline.settle = session.after_job
+        services.after_ack.run(warm_up, "warming up the date parser")
+        start_jobs(services)
+        timeline.start()
+        stack.callback(timeline.stop)
+        yield session
 
 
 def _stop(line: str) -> None:
