@@ -24,8 +24,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from bot.run.block_kit import message_problems, view_problems
 from bot.run.local_slack import LocalSlack
-from tests.block_kit import message_problems, view_problems
 from tests.certificate import self_signed_certificate
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")

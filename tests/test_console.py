@@ -189,3 +189,21 @@ def test_the_console_starts_in_a_terminal_with_its_banner_and_prompt(tmp_dir):
     text = seen.decode(errors="replace")
     assert "you are Console Coordinator (@U0CONSOLE), a coordinator." in text
     assert "iwg> " in text and "You are Console Coordinator (@U0CONSOLE), a coordinator." in text
+
+
+def test_the_console_says_what_slack_would_refuse_in_a_message():
+    out = io.StringIO()
+    slack = ConsoleSlack(out).start()
+    try:
+        client = WebClient(token="xoxb-console", base_url=slack.api_url)
+        client.chat_postMessage(
+            channel="C0IWG",
+            text="too long a header",
+            blocks=[{"type": "header", "text": {"type": "plain_text", "text": "x" * 200}}],
+        )
+        client.chat_postMessage(channel="C0IWG", text="fine")
+    finally:
+        slack.stop()
+    printed = out.getvalue()
+    assert printed.count("⚠ Slack would refuse this chat.postMessage call: block 0 ('header'): text") == 1
+    assert "── posted to #C0IWG ──\nfine" in printed

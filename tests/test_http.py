@@ -6,7 +6,7 @@ import sqlite3
 import time
 from urllib.parse import urlencode
 
-from tests.block_kit import message_problems
+from bot.run.block_kit import message_problems
 from tests.conftest import BOT_TOKEN, COORDINATOR, SIGNING_SECRET
 from tests.driver import sign
 

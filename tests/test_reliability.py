@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.block_kit import message_problems
+from bot.run.block_kit import message_problems
 from tests.conftest import COORDINATOR
 from tests.test_ta import log_request
 

@@ -11,7 +11,7 @@ from bot.parsing.slack_text import escape, unescape
 from bot.parsing.text import clean_text, echo, parse_user
 from bot.render.blocks import Reply, date_token, error_reply, header, section
 from bot.render.console_text import blocks_to_text
-from tests.block_kit import block_problems, message_problems
+from bot.run.block_kit import block_problems, message_problems
 
 
 def test_escape_makes_markup_inert_and_unescape_reverses_it():

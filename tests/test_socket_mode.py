@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from tests.block_kit import message_problems
+from bot.run.block_kit import message_problems
 from tests.conftest import APP_TOKEN, BOT_TOKEN, COORDINATOR, BotProcess, clean_env
 from tests.slack_standin import SlackStandIn
 from tests.socket_server import SocketModeServer, WebSocket

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.render.console_text import blocks_to_text, mrkdwn_to_text
+from bot.run.block_kit import message_problems, view_problems
 from bot.run.console_forms import fold, text_of
 from bot.run.local_slack import LocalSlack
 
@@ -88,8 +89,20 @@ class ConsoleSlack(LocalSlack):
     def answer(self, method: str, args: dict) -> dict:
         result = super().answer(method, args)
         with self._lock:
+            self._warn(method, args)
             self._take(method, args, result)
         return result
+
+    def _warn(self, method: str, args: dict) -> None:
+        """What Slack would refuse in this call, said before it is shown (a change being tried)."""
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            problems = message_problems(args)
+        elif method in ("views.open", "views.push", "views.publish"):
+            problems = view_problems(args.get("view"))
+        else:
+            return
+        for problem in problems:
+            self.line(f"⚠ Slack would refuse this {method} call: {problem}")
 
     def _take(self, method: str, args: dict, result: dict) -> None:
         channel = str(args.get("channel") or args.get("channel_id") or "")
@@ -126,6 +139,8 @@ class ConsoleSlack(LocalSlack):
         """A post to a response_url: a new ephemeral message, or (replace_original) the
         message clicked in, changed; (delete_original) that message gone."""
         with self._lock:
+            for problem in message_problems(args):
+                self.line(f"⚠ Slack would refuse this response: {problem}")
             origin, user = self._origins.get(key, (None, self.viewer))
             if _truthy(args.get("delete_original")) and origin in self.messages:
                 del self.messages[origin]

@@ -1,5 +1,6 @@
 """What Slack would reject in a payload, checked with slack_sdk's own Block Kit models: the
-stand-in records each problem, and the tests fail on any."""
+tests' stand-in records each problem and the tests fail on any; the console prints them
+beside the message, so a change that Slack would refuse shows where it is tried first."""
 
 from __future__ import annotations
 
