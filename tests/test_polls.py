@@ -56,6 +56,11 @@ def test_nested_single_and_other_languages_quotes(text, question, options):
         ('"Q" "a" "b" closes whenever', "couldn't read"),
         ('"Q" "a" "b" closes', "Say when it closes"),
         ('"Q" "a" "b" secret', "I don't know “secret”"),
+        (
+            '"Where?" Bogotá, Nairobi, Ciudad de México',
+            'quotes too, e.g. `"Where\\?" "Bogotá" "Nairobi" "Ciudad de México"`',
+        ),
+        ('"Where?" "Lima" Nairobi anonymous', 'quotes too, e.g. `"Where\\?" "Lima" "Nairobi"`'),
         ('"Q" "a" "A"', "Two options are the same"),
         ('"Q" "a" ""', "option 2 is empty"),
         ('"Q" "a" "' + "x" * 80 + '"', "the most is 75"),
@@ -240,3 +245,9 @@ def test_a_list_cut_short_says_how_many_are_open():
     reply = open_polls(polls, total=45)
     assert reply.text == "45 open polls"
     assert reply.blocks[0]["text"]["text"].startswith("*Open polls* (45), the newest 3:\n• *P-3* Q3")
+
+
+def test_options_typed_without_quotes_are_shown_back_quoted_and_escaped():
+    with pytest.raises(UserError) as refused:
+        read_poll('"&lt;!here&gt; where?" Bogotá, a &amp; b', UTC, NOW)
+    assert str(refused.value) == 'Put each option in quotes too, e.g. `"&lt;!here&gt; where?" "Bogotá" "a &amp; b"`'

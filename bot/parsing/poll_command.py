@@ -47,6 +47,9 @@ def read_poll(text: str, zone: ZoneInfo, now: datetime) -> NewPoll:
     if not quoted:
         raise UserError("Put the question and each option in quotes.", USAGE)
     question, options = quoted[0], quoted[1:]
+    bare = [w for w in words if w.lower() not in FLAGS]
+    if len(options) < MIN_OPTIONS and bare:  # `"Where?" Bogotá, Nairobi`: the options typed without quotes
+        raise UserError(f"Put each option in quotes too, e.g. `{_quoted(question, options, bare)}`", USAGE)
     if len(options) < MIN_OPTIONS:
         raise UserError(f"A poll needs at least {MIN_OPTIONS} options; this one has {len(options)}.", USAGE)
     if len(options) > MAX_OPTIONS:
@@ -71,6 +74,15 @@ def read_poll(text: str, zone: ZoneInfo, now: datetime) -> NewPoll:
             raise UserError(f"“{echo(closes)}” is in the past; a poll must close in the future.", USAGE)
     flags = {w.lower() for w in words}
     return NewPoll(question, options, "anonymous" in flags, "multiple" in flags, "hidden" in flags, closes_at)
+
+
+def _quoted(question: str, options: list[str], bare: list[str]) -> str:
+    """The poll as it should have been typed: the bare words, split at commas (else at
+    spaces), each in quotes after the quoted ones."""
+    text = " ".join(bare)
+    parts = [p.strip() for p in text.split(",")] if "," in text else bare
+    shown = [question, *options, *(p for p in parts if p)]
+    return echo(" ".join(f'"{p}"' for p in shown), limit=200)
 
 
 def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
