@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
@@ -75,23 +76,27 @@ def test_typed_text_is_escaped_as_slack_does():
     assert _as_slack_sends("a & <b> @U0AMINA me@x.org") == "a &amp; &lt;b&gt; <@U0AMINA> me@x.org"
 
 
-def test_web_api_calls_and_responses_are_printed_not_sent():
+@pytest.fixture
+def printer():
+    """The console's printing Web API on loopback: (slack, a client of it, what it printed)."""
     out = io.StringIO()
     slack = ConsoleSlack(out).start()
-    try:
-        client = WebClient(token="xoxb-console", base_url=slack.api_url)
-        client.chat_postMessage(
-            channel="C0IWG",
-            text="fallback",
-            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "Hello <@U0AMINA> &amp; all"}}],
-        )
-        client.chat_postMessage(channel="D0CONSOLE", text="A direct message")
-        client.chat_postMessage(channel="D0AMINA", text="For *Amina* only")
-        WebhookClient(slack.response_url("x")).send(text="later", response_type="in_channel")
-        before = out.getvalue()
-        slack.switch_to("U0AMINA")
-    finally:
-        slack.stop()
+    yield slack, WebClient(token="xoxb-console", base_url=slack.api_url), out
+    slack.stop()
+
+
+def test_web_api_calls_and_responses_are_printed_not_sent(printer):
+    slack, client, out = printer
+    client.chat_postMessage(
+        channel="C0IWG",
+        text="fallback",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "Hello <@U0AMINA> &amp; all"}}],
+    )
+    client.chat_postMessage(channel="D0CONSOLE", text="A direct message")
+    client.chat_postMessage(channel="D0AMINA", text="For *Amina* only")
+    WebhookClient(slack.response_url("x")).send(text="later", response_type="in_channel")
+    before = out.getvalue()
+    slack.switch_to("U0AMINA")
     assert "── posted to #C0IWG ──\nHello @U0AMINA & all" in before
     assert "── posted to your direct messages ──\nA direct message" in before
     assert "Amina* only" not in before  # someone else's DM: announced, not shown
@@ -191,19 +196,14 @@ def test_the_console_starts_in_a_terminal_with_its_banner_and_prompt(tmp_dir):
     assert "iwg> " in text and "You are Console Coordinator (@U0CONSOLE), a coordinator." in text
 
 
-def test_the_console_says_what_slack_would_refuse_in_a_message():
-    out = io.StringIO()
-    slack = ConsoleSlack(out).start()
-    try:
-        client = WebClient(token="xoxb-console", base_url=slack.api_url)
-        client.chat_postMessage(
-            channel="C0IWG",
-            text="too long a header",
-            blocks=[{"type": "header", "text": {"type": "plain_text", "text": "x" * 200}}],
-        )
-        client.chat_postMessage(channel="C0IWG", text="fine")
-    finally:
-        slack.stop()
+def test_the_console_says_what_slack_would_refuse_in_a_message(printer):
+    _, client, out = printer
+    client.chat_postMessage(
+        channel="C0IWG",
+        text="too long a header",
+        blocks=[{"type": "header", "text": {"type": "plain_text", "text": "x" * 200}}],
+    )
+    client.chat_postMessage(channel="C0IWG", text="fine")
     printed = out.getvalue()
     assert printed.count("⚠ Slack would refuse this chat.postMessage call: block 0 ('header'): text") == 1
     assert "── posted to #C0IWG ──\nfine" in printed
