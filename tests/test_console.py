@@ -119,7 +119,7 @@ def test_the_readme_tour_piped_clicks_fills_a_form_and_waits(tmp_dir):
             "click b2",
             "as me",
             "/ta",
-            "Kenia",  # not a country the form takes: asked again
+            "Kenja",  # not a country the form takes: asked again
             "training for social workers",
             "4, 6",
             "Train",
@@ -141,7 +141,7 @@ def test_the_readme_tour_piped_clicks_fills_a_form_and_waits(tmp_dir):
     assert "`█████░░░░░` 1 (50%)  Amina\n    [b2 2. Virtual]" in out
     assert "2 voters" in out
     # the form: the wrong country answered beside its field, then corrected
-    assert "⚠ I don't know a country or region called “Kenia”. Did you mean Kenya?" in out
+    assert "⚠ I don't know a country or region called “Kenja”. Did you mean Kenya?" in out
     assert out.count("── New TA request: sent ──") == 1
     # assigned from the announcement's button, through the assign form
     assert "── a form opens: Assign TA-1 ──" in out

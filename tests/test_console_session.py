@@ -108,8 +108,8 @@ def test_a_confirmation_answered_with_a_command_cancels_and_runs_the_command(con
 
 
 def test_a_form_opened_from_an_ephemeral_message_replaces_it_when_done(console):
-    out = console("/ta new Kenia: training for social workers")
-    assert "I read “Kenia” as *Kenya*" in out
+    out = console("/ta new Kenja: training for social workers")
+    assert "I read “Kenja” as *Kenya*" in out
     handle = out.split("Change country…]")[0].rsplit("[", 1)[1].split(" ")[0]
     out = console(f"click {handle}")
     assert "── a form opens: Change TA-1 ──" in out and "(now: Kenya; Enter keeps it)" in out

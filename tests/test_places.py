@@ -33,14 +33,14 @@ def test_places_are_read_as_typed(typed, codes):
 
 
 def test_a_clear_typo_is_read_and_said_an_unclear_one_is_asked():
-    where = read_where("Kenia, Uganda")
-    assert where.codes == "KE UG" and [(typed, p.name) for typed, p in where.corrected] == [("Kenia", "Kenya")]
+    where = read_where("Kenja, Uganda")
+    assert where.codes == "KE UG" and [(typed, p.name) for typed, p in where.corrected] == [("Kenja", "Kenya")]
     with pytest.raises(UserError, match="Nigeria or Niger"):
         read_where("Nigera")
     with pytest.raises(UserError, match="Did you mean Cabo Verde"):
         read_where("overdue")  # 0.75 alike: asked, never taken
     with pytest.raises(UserError, match="Did you mean Kenya"):
-        read_where("Kenia", correct=False)  # forms and lists ask instead
+        read_where("Kenja", correct=False)  # forms and lists ask instead
 
 
 def test_a_request_is_found_under_each_place_it_covers_or_is_in():

@@ -52,7 +52,7 @@ def test_edits_name_a_field_and_its_value():
         ("3", "what to change"),
         ("3 colour red", "not something a request has"),
         ("3 strategies laws", "Give the strategy tags"),
-        ("3 country kenia", "Did you mean Kenya"),  # an edit is a correction: asked, not guessed
+        ("3 country kenja", "Did you mean Kenya"),  # an edit is a correction: asked, not guessed
         ("3 due Febtember", "couldn't read"),
     ):
         with pytest.raises(UserError, match=problem):

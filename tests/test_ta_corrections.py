@@ -26,8 +26,8 @@ def history(process, request_id: int) -> list[tuple]:
 
 def test_a_typo_in_the_country_is_logged_as_the_match_and_changed_in_one_click(bot, standin):
     driver, process = bot
-    logged = ta(driver, "new kenia: training for social workers #response", MEMBER)
-    assert "Logged *TA-1*" in blocks_text(logged) and "I read “kenia” as *Kenya*" in blocks_text(logged)
+    logged = ta(driver, "new kenja: training for social workers #response", MEMBER)
+    assert "Logged *TA-1*" in blocks_text(logged) and "I read “kenja” as *Kenya*" in blocks_text(logged)
     assert rows(process, "SELECT country FROM ta_requests") == [("KE",)]
     button = next(b for b in logged["blocks"] if b["type"] == "actions")["elements"][0]
     assert (button["action_id"], button["value"]) == ("ta_change_places", "TA-1")

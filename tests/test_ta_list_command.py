@@ -59,7 +59,7 @@ def test_a_place_that_starts_with_a_keyword_is_a_place():
         ("lead", "Say whose requests"),
         ("org", "Say which organisation"),
         ("closed open", "Give one of"),
-        ("Kenia", "Did you mean Kenya"),
+        ("Kenja", "Did you mean Kenya"),
         ("#laws #safe", "one strategy"),
     ],
 )

@@ -1,8 +1,10 @@
 """Country names as members type them, checked against ISO 3166-1 (via pycountry).
 
 A TA request is filed under an alpha-2 code, so `/ta list kenya` and the CSV export agree
-however the country was typed. Members type names, codes, old names and misspellings;
-`find_country` accepts the first three and answers a typo with a suggestion.
+however the country was typed. Members type names (in English, and in French, Spanish
+and Arabic, the group's other working languages, from pycountry's ISO 3166 catalogues:
+Filipinas, Costa de Marfil, Sénégal, كينيا), codes, old names and misspellings;
+`find_country` accepts all but the last and answers a typo with a suggestion.
 
 Everything is looked up in one dict of normalised keys, built on first use: a lookup is
 one normalisation and one dict get. Only a miss pays for difflib.
@@ -11,6 +13,7 @@ one normalisation and one dict get. Only a miss pays for difflib.
 from __future__ import annotations
 
 import difflib
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from bot.errors import UserError
 from bot.parsing.slack_text import unescape
 from bot.parsing.text import echo
 
+LANGUAGES = ("fr", "es", "ar")  # names in these are found as well as the English ones
 MAX_INPUT = 100  # longer than any country name: refused before any work is done
 # A typo is read as the one country it is close to only this close ("kenia" is 0.8 from
 # "kenya"; "overdue" is 0.75 from "caboverde", and is asked about instead).
@@ -140,13 +144,30 @@ def _index() -> tuple[dict[str, Country], dict[str, Country], list[str]]:
         index[_key(code)] = index[_key(name)] = by_code[code]
     for alias, code in _ALIASES.items():
         index[_key(alias)] = by_code[code]
-    for key, codes in derived.items():
+    translated: dict[str, set[str]] = {}
+    for name, code in _translated():
+        translated.setdefault(_key(name), set()).add(code)
+        for part in re.split("[,،]", name)[:1] if re.search("[,،]", name) else []:
+            derived.setdefault(_key(part), set()).add(code)
+    for key, codes in [*translated.items(), *derived.items()]:
         if len(codes) == 1 and key not in index:
             index[key] = by_code[codes.pop()]
     for key in _AMBIGUOUS:
         index.pop(key, None)
     names = [key for key in index if len(key) > 3]  # codes make poor suggestions
     return index, by_code, names
+
+
+def _translated():
+    """(a country's name in one of LANGUAGES, its alpha-2 code), for each name ISO gives
+    (short, official, common) that the language's catalogue translates. A name that is
+    the same in English is already in the index."""
+    for language in LANGUAGES:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        for r in pycountry.countries:
+            for text in {r.name, getattr(r, "official_name", ""), getattr(r, "common_name", "")} - {""}:
+                if (name := catalogue.gettext(text)) != text:
+                    yield name, r.alpha_2
 
 
 def match_country(text: str) -> Country | None:
@@ -176,8 +197,8 @@ def name_key(text: str) -> str:
 
 
 def find_country(text: str, usage: str | None = None) -> Country:
-    """The country `text` names: an English name (short, official or common), an alpha-2
-    or alpha-3 code, or a familiar alias. Otherwise a UserError that suggests what was meant
+    """The country `text` names: an English name (short, official or common), one in
+    LANGUAGES, an alpha-2 or alpha-3 code, or a familiar alias. Otherwise a UserError that suggests what was meant
     (a CountryTypo when the suggestions come from the spelling).
     """
     country = match_country(text)
