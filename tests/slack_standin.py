@@ -24,12 +24,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from bot.run.block_kit import message_problems, view_problems
+from bot.run.block_kit import call_problems, message_problems
 from bot.run.local_slack import LocalSlack
 from tests.certificate import self_signed_certificate
 
-MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
-VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
 TRIGGER_SECONDS = 3.0
 RESPONSE_URL_USES, RESPONSE_URL_SECONDS = 5, 30 * 60
 POST_BURST = 4  # chat.postMessage per channel: one a second, this many at once after a pause
@@ -152,10 +150,7 @@ class SlackStandIn(LocalSlack):
         call = Call(method, args)
         with self._lock:
             self.calls.append(call)
-            if method in MESSAGE_METHODS:
-                self.problems += [f"{method}: {p}" for p in message_problems(args)]
-            if method in VIEW_METHODS:
-                self.problems += [f"{method}: {p}" for p in view_problems(args.get("view"))]
+            self.problems += [f"{method}: {p}" for p in call_problems(method, args)]
             if method in self.fail_next:
                 call.result = {"ok": False, "error": self.fail_next.pop(method)}
                 return call.result

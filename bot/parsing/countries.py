@@ -147,8 +147,9 @@ def _index() -> tuple[dict[str, Country], dict[str, Country], list[str]]:
     translated: dict[str, set[str]] = {}
     for name, code in _translated():
         translated.setdefault(_key(name), set()).add(code)
-        for part in re.split("[,،]", name)[:1] if re.search("[,،]", name) else []:
-            derived.setdefault(_key(part), set()).add(code)
+        before_comma = re.split("[,،]", name)[0]  # the Arabic comma too
+        if before_comma != name:  # "Congo, República Democrática del", as the English ones
+            derived.setdefault(_key(before_comma), set()).add(code)
     for key, codes in [*translated.items(), *derived.items()]:
         if len(codes) == 1 and key not in index:
             index[key] = by_code[codes.pop()]

@@ -48,3 +48,16 @@ def view_problems(view) -> list[str]:
     except Exception as error:
         return [f"view: {error}"]
     return block_problems(view.get("blocks"), most=100)
+
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
+VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
+
+
+def call_problems(method: str, args: dict) -> list[str]:
+    """What Slack would reject in a Web API call's payload (none for a method without one)."""
+    if method in MESSAGE_METHODS:
+        return message_problems(args)
+    if method in VIEW_METHODS:
+        return view_problems(args.get("view"))
+    return []

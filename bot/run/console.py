@@ -27,7 +27,7 @@ from bot.outbound.courier import Courier
 from bot.parsing.slack_text import escape
 from bot.render.console_text import mrkdwn_to_text
 from bot.run import slack_requests
-from bot.run.console_forms import FormFilling, fold
+from bot.run.console_forms import FormFilling, fold, text_of
 from bot.run.console_screen import CHANNEL, TEAM, USER, USER_NAME, ConsoleSlack, Shown
 from bot.run.console_time import Timeline, read_duration
 from bot.run.front_door import bolt_request
@@ -78,7 +78,6 @@ class Console:
         self.app, self.secret, self.slack = app, signing_secret, slack
         self.courier, self.wait_after_ack, self.timeline = courier, wait_after_ack, timeline
         self.is_coordinator, self.echo = is_coordinator, echo
-        self.out = slack.out
         self.form: FormFilling | None = None
         self.form_view: dict = {}
         self.confirm: Confirm | None = None
@@ -212,13 +211,9 @@ class Console:
         shown, button, block_id = found
         confirm = button.get("confirm")
         if isinstance(confirm, dict):
-            title = (confirm.get("title") or {}).get("text", "Are you sure?")
-            text = (confirm.get("text") or {}).get("text", "")
+            title, text = text_of(confirm.get("title")) or "Are you sure?", text_of(confirm.get("text"))
             self.confirm = Confirm(f"{title} {text}".strip(), lambda: self._send_click(shown, button, block_id))
-            go, stay = (
-                (confirm.get("confirm") or {}).get("text", "Yes"),
-                (confirm.get("deny") or {}).get("text", "Cancel"),
-            )
+            go, stay = text_of(confirm.get("confirm")) or "Yes", text_of(confirm.get("deny")) or "Cancel"
             self.say(f"{self.confirm.question}\n(y: {go}; n or Enter: {stay})")
             return
         self._send_click(shown, button, block_id)

@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.parsing.slack_text import truncate
+from bot.parsing.text import parse_user
 
 TEXT = {"plain_text_input", "email_text_input", "url_text_input"}
 ONE = {"static_select", "radio_buttons"}
@@ -45,7 +46,6 @@ _KEYS = {
 }
 KNOWN = set(_KEYS)
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
-_USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?")
 _ONE_LINE = 100  # options that fit on one line this long are listed on one line
 
 
@@ -336,8 +336,8 @@ class FormFilling:
             found = self._names(text[1:])
         if found:
             return found
-        if match := _USER_ID.fullmatch(text):
-            return match.group(1)
+        if member := parse_user(text) or parse_user("@" + text):  # <@U…|x>, @U…, or the bare ID
+            return member
         raise _Problem(f"I do not know “{text}”; type @ and their member ID, like @U0123ABCD.")
 
     def _number(self, field: Field, text: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.render.console_text import blocks_to_text, mrkdwn_to_text
-from bot.run.block_kit import message_problems, view_problems
+from bot.run.block_kit import call_problems, message_problems
 from bot.run.console_forms import fold, text_of
 from bot.run.local_slack import LocalSlack
 
@@ -44,10 +44,20 @@ class Shown:
 @dataclass(frozen=True)
 class Button:
     handle: str
-    key: str  # the message it sits in
-    action_id: str
-    value: str
-    label: str
+    identity: tuple[str, str, str, str]  # (message key, action_id, value, label): see _identity
+
+    @property
+    def key(self) -> str:  # the message it sits in
+        return self.identity[0]
+
+    @property
+    def label(self) -> str:
+        return self.identity[3]
+
+
+def _identity(key: str, element: dict) -> tuple[str, str, str, str]:
+    """What makes a button the same one across its message's updates."""
+    return key, str(element.get("action_id", "")), str(element.get("value", "")), text_of(element.get("text"))
 
 
 def owner_of(channel: str) -> str | None:
@@ -95,13 +105,7 @@ class ConsoleSlack(LocalSlack):
 
     def _warn(self, method: str, args: dict) -> None:
         """What Slack would refuse in this call, said before it is shown (a change being tried)."""
-        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
-            problems = message_problems(args)
-        elif method in ("views.open", "views.push", "views.publish"):
-            problems = view_problems(args.get("view"))
-        else:
-            return
-        for problem in problems:
+        for problem in call_problems(method, args):
             self.line(f"⚠ Slack would refuse this {method} call: {problem}")
 
     def _take(self, method: str, args: dict, result: dict) -> None:
@@ -155,8 +159,8 @@ class ConsoleSlack(LocalSlack):
         """A command's or click's answer: only `user` sees it, unless it is posted in the channel."""
         with self._lock:
             public = message.get("response_type") == "in_channel"
-            shown = Shown(f"eph:{next(self._keys)}", CHANNEL, f"{next(self._keys)}.000000", ephemeral=not public)
-            shown.owner = None if public else user
+            ts = f"{next(self._keys)}.000000"
+            shown = Shown(f"eph:{next(self._keys)}", CHANNEL, ts, owner=None if public else user, ephemeral=not public)
             self._put(shown, message, f"posted to #{CHANNEL}" if public else "only you see this")
 
     def response_url_for(self, user: str, origin: str | None = None) -> str:
@@ -263,11 +267,11 @@ class ConsoleSlack(LocalSlack):
     def _handle(self, key: str, element: dict) -> str:
         """b1, b2 …: the same button of the same message keeps its handle when the message is
         updated (a poll's vote buttons), so a second member can click what the first did."""
-        button = (key, str(element.get("action_id", "")), str(element.get("value", "")), text_of(element.get("text")))
-        if button not in self._handles:
-            self._handles[button] = f"b{next(self._numbers)}"
-            self.buttons[self._handles[button]] = Button(self._handles[button], *button)
-        return self._handles[button]
+        identity = _identity(key, element)
+        if identity not in self._handles:
+            self._handles[identity] = f"b{next(self._numbers)}"
+            self.buttons[self._handles[identity]] = Button(self._handles[identity], identity)
+        return self._handles[identity]
 
     def button(self, word: str) -> tuple[Shown, dict, str] | str:
         """(message, button element, block_id) for `word` (a handle, or a label unique among
@@ -294,11 +298,7 @@ class ConsoleSlack(LocalSlack):
         shown = self.messages.get(button.key)
         for block in shown.blocks if shown else []:
             for element in _buttons_of(block):
-                if (str(element.get("action_id", "")), str(element.get("value", "")), text_of(element.get("text"))) == (
-                    button.action_id,
-                    button.value,
-                    button.label,
-                ):
+                if _identity(button.key, element) == button.identity:
                     return shown, element, str(block.get("block_id") or "b")
         return None
 
