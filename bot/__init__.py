@@ -17,7 +17,8 @@ A request flows down through these rooms and its answer back up:
     bot/parsing/    what members type, pure functions: text, dates, countries,
                     strategies, every command's grammar and the catalogue of commands
     storage/        SQLite: the schema, its migrations, one repository per aggregate
-    bot/errors.py, bot/settings.py   leaves that every room may use
+    bot/errors.py, bot/settings.py, bot/i18n.py   leaves that every room may use (i18n:
+                    the catalogues in bot/locales, the language being answered in)
 
 The import rule, which tests/test_layers.py checks for every module (by reading its
 imports, lazy ones included): a room imports only from the rooms below it in this list

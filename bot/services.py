@@ -18,6 +18,7 @@ from bot.domain.reminders import ReminderService
 from bot.domain.ta import TAService
 from bot.outbound.ack_priority import AckPriority
 from bot.outbound.after_ack import AfterAck
+from bot.outbound.languages import MemberLanguages
 from bot.settings import Settings
 from storage.agenda import AgendaRepository
 from storage.coordinators import CoordinatorRepository
@@ -57,6 +58,8 @@ class Services:
     # which the courier gives way to
     after_ack: AfterAck = field(default_factory=AfterAck)
     ack_priority: AckPriority = field(default_factory=AckPriority)
+    # the language each member is answered in (their choice, else their Slack locale)
+    languages: MemberLanguages
 
     @classmethod
     def build(cls, settings: Settings, storage: Storage, scheduler: BaseScheduler) -> "Services":
@@ -67,7 +70,10 @@ class Services:
         outbox = OutboxRepository(storage)
         reminder_service = ReminderService(settings, storage, meetings, ReminderRepository(storage), outbox, scheduler)
         agenda_service = AgendaService(storage, meetings, agenda, coordinators, outbox)
+        after_ack = AfterAck()
         return cls(
+            after_ack=after_ack,
+            languages=MemberLanguages(storage, after_ack.run),
             settings=settings,
             storage=storage,
             coordinators=coordinators,

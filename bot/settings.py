@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import LANGUAGES
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 _OFFSET = re.compile(r"^(\d+)\s*([mhdw])$")
@@ -102,6 +104,7 @@ class Settings(BaseSettings):
     digest: Annotated[DigestTime, NoDecode] = Field(parse_digest_time("mon 08:00"), validation_alias="IWG_DIGEST")
     public_url: str | None = Field(None, validation_alias="IWG_PUBLIC_URL")
     calendar_secret: SecretStr | None = Field(None, validation_alias="IWG_CALENDAR_SECRET")
+    language: str = Field("en", validation_alias="IWG_LANGUAGE")  # the channel's posts (bot/i18n.py)
 
     _blank = field_validator(
         "slack_bot_token",
@@ -156,6 +159,14 @@ class Settings(BaseSettings):
                 f"{value!r} is not a channel ID: use the ID (e.g. C0123456789) from the channel's details, not its name"
             )
         return value and value.strip()
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value) -> str:
+        code = str(value or "en").strip().lower()
+        if code not in LANGUAGES:
+            raise ValueError(f"{value!r} is not a language the bot speaks: use one of {', '.join(LANGUAGES)}")
+        return code
 
     @field_validator("coordinators", mode="before")
     @classmethod

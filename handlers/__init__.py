@@ -17,7 +17,7 @@ from handlers.router import Router
 def register_all(app: App, services: Services) -> None:
     from handlers import agenda, home, iwg, meetings, poll, ta
 
-    router = Router(services.ack_priority)
+    router = Router(services.ack_priority, services.languages.of)
     for family in (iwg, ta, meetings, agenda, poll, home):
         family.register(router, services)
     router.attach(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.parsing.catalogue import BY_COMMAND, usage
 from bot.parsing.meeting_edits import read_agenda_move
 from bot.parsing.slack_text import escape
@@ -34,25 +35,45 @@ def agenda(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return help.family_help(BY_COMMAND["/agenda"])
     if sub == "add":
         item, meeting = services.agenda_service.propose(cmd.user_id, rest)
-        minutes = f" ({item.minutes} min)" if item.minutes else ""
-        return Reply.of(
-            f"Added *{item.ref}* {escape(item.text)}{minutes} to the agenda of "
-            f"*{meeting.ref} {escape(meeting.title)}*.",
-            ":memo:",
-        )
+        values = {"item": item.ref, "text": escape(item.text), "ref": meeting.ref, "title": escape(meeting.title)}
+        if item.minutes:
+            text = _(
+                "Added *{item}* {text} ({minutes}) to the agenda of *{ref} {title}*.",
+                minutes=meeting_blocks.minutes_text(item.minutes),
+                **values,
+            )
+        else:
+            text = _("Added *{item}* {text} to the agenda of *{ref} {title}*.", **values)
+        return Reply.of(text, ":memo:")
     if sub == "remove":
         item = services.agenda_service.withdraw(cmd.user_id, require_ref(rest, "A", "an agenda item", REMOVE_USAGE))
-        return Reply.of(f"Removed *{item.ref}* {escape(item.text)} from the agenda.", ":wastebasket:")
+        return Reply.of(
+            _("Removed *{item}* {text} from the agenda.", item=item.ref, text=escape(item.text)), ":wastebasket:"
+        )
     if sub == "move":
         item, was, to = services.agenda_service.move(cmd.user_id, *read_agenda_move(rest))
-        told = " Its proposer is told." if item.proposer != cmd.user_id else ""
-        return Reply.of(
-            f"Moved *{item.ref}* {escape(item.text)} from {was.ref} to the agenda of *{to.ref} {escape(to.title)}*, "
-            f"{meeting_blocks.when(to)}.{told}",
-            ":memo:",
-        )
+        values = {
+            "item": item.ref,
+            "text": escape(item.text),
+            "was": was.ref,
+            "ref": to.ref,
+            "title": escape(to.title),
+            "when": meeting_blocks.when(to),
+        }
+        if item.proposer != cmd.user_id:
+            text = _(
+                "Moved *{item}* {text} from {was} to the agenda of *{ref} {title}*, {when}. Its proposer is told.",
+                **values,
+            )
+        else:
+            text = _("Moved *{item}* {text} from {was} to the agenda of *{ref} {title}*, {when}.", **values)
+        return Reply.of(text, ":memo:")
     if sub == "post":
         services.require_coordinator(cmd.user_id, "post the agenda")
         meeting = services.agenda_service.next_meeting()
         return post_for(services, cmd, NoticeKind.AGENDA_POST, meeting.ref, "the agenda")
-    raise UserError(f"`/agenda {echo(sub)}` is not a form I know.", hint="`/agenda help` lists every form.")
+    typed = f"`/agenda {echo(sub)}`"
+    raise UserError(
+        _("{command} is not a form I know.", command=typed),
+        hint=_("{command} lists every form.", command="`/agenda help`"),
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from slack_sdk import WebClient
 
 from bot.errors import UserError, failure
+from bot.i18n import N_, _, ngettext, number, without_marks
 from bot.render.blocks import Reply, refusal_reply, sorry_reply
 from handlers.interactions import Click
 from handlers.router import Router
@@ -30,6 +31,12 @@ class SlashCommand(BaseModel):
     trigger_id: str = ""
     response_url: str = ""
 
+    @field_validator("text")
+    @classmethod
+    def _as_typed(cls, text: str) -> str:
+        """Without the direction marks a command copied from an Arabic message may carry."""
+        return without_marks(text)
+
 
 def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebClient], Reply | None]) -> None:
     """Register `handle` for `name`; its Reply (or its UserError) becomes the ack's body,
@@ -45,8 +52,13 @@ def slash_command(app: Router, name: str, handle: Callable[[SlashCommand, WebCli
             cmd = SlashCommand(**command)
             if len(cmd.text) > MAX_COMMAND_TEXT:
                 raise UserError(
-                    f"That is {len(cmd.text)} characters; the most a command takes is {MAX_COMMAND_TEXT}.",
-                    hint=f"`{name} help` shows every form.",
+                    ngettext(
+                        "That is {n} character; the most a command takes is {most}.",
+                        "That is {n} characters; the most a command takes is {most}.",
+                        len(cmd.text),
+                        most=number(MAX_COMMAND_TEXT),
+                    ),
+                    hint=_("`{command} help` shows every form.", command=name),
                 )
             reply = handle(cmd, client)
         except UserError as refusal:
@@ -125,7 +137,15 @@ def post_for(services, cmd: SlashCommand, kind: NoticeKind, subject: str, what: 
     it for good, the asker is told where they typed the command, or else in a DM."""
     channel = services.settings.channel or cmd.channel_id
     services.outbox.add(kind, subject, channel, asked(cmd, what))
-    return Reply.of(f"Posting {what} in <#{channel}>.", ":mega:")
+    sentence = POSTING.get(what, N_("Posting {what} in {channel}."))  # one whole sentence per post
+    return Reply.of(_(sentence, what=what, channel=f"<#{channel}>"), ":mega:")
+
+
+# `what` is kept in the outbox in English (bot/outbound/notices.py words its refusals from it)
+POSTING = {
+    "the schedule": N_("Posting the schedule in {channel}."),
+    "the agenda": N_("Posting the agenda in {channel}."),
+}
 
 
 def asked(cmd: SlashCommand, what: str) -> dict:

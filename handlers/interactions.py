@@ -15,13 +15,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.errors import UserError
+from bot.i18n import N_, _, without_marks
 
 ACTION_ID = "value"  # every input of the bot's forms uses this action_id
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 _NUMBER = re.compile(r"[0-9]{1,6}")
 
-OUT_OF_DATE = "This form is out of date; close it and open it again."
-NOT_OURS = "That button is not one I made, so I did nothing."
+# marked here, translated where they are raised: UserError(_(NOT_OURS))
+OUT_OF_DATE = N_("This form is out of date; close it and open it again.")
+NOT_OURS = N_("That button is not one I made, so I did nothing.")
 
 
 class FormValues:
@@ -46,8 +48,8 @@ class FormValues:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise UserError("That is not text; type it again.")
-        return value
+            raise UserError(_("That is not text; type it again."))
+        return without_marks(value)  # a form filled in Arabic keeps none of the isolates shown
 
     def selected(self, block: str) -> str | None:
         """A single choice's value, None when nothing is chosen."""
@@ -55,7 +57,7 @@ class FormValues:
         if option is None:
             return None
         if not isinstance(option, dict) or not isinstance(option.get("value"), str):
-            raise UserError("Pick one of the choices offered.")
+            raise UserError(_("Pick one of the choices offered."))
         return option["value"]
 
     def selected_many(self, block: str) -> list[str]:
@@ -63,7 +65,7 @@ class FormValues:
         if not isinstance(options, list) or not all(
             isinstance(o, dict) and isinstance(o.get("value"), str) for o in options
         ):
-            raise UserError("Pick from the choices offered.")
+            raise UserError(_("Pick from the choices offered."))
         return [o["value"] for o in options]
 
     def date(self, block: str) -> date | None:
@@ -76,14 +78,14 @@ class FormValues:
                 raise ValueError
             return date.fromisoformat(value)
         except ValueError:
-            raise UserError("That is not a day on the calendar; pick one with the date picker.") from None
+            raise UserError(_("That is not a day on the calendar; pick one with the date picker.")) from None
 
     def user(self, block: str) -> str | None:
         value = self._element(block).get("selected_user")
         if value is None:
             return None
         if not isinstance(value, str) or not _USER_ID.fullmatch(value):
-            raise UserError("Pick a member from the list.")
+            raise UserError(_("Pick a member from the list."))
         return value
 
     def whole_number(self, block: str) -> int | None:
@@ -92,7 +94,7 @@ class FormValues:
         if value in (None, ""):
             return None
         if not isinstance(value, str) or not _NUMBER.fullmatch(value.strip()):
-            raise UserError("Type a whole number.")
+            raise UserError(_("Type a whole number."))
         return int(value)
 
 
@@ -100,7 +102,7 @@ def metadata_id(view: dict) -> int:
     """The ID the bot put in a form's private_metadata when it opened it."""
     metadata = view.get("private_metadata")
     if not isinstance(metadata, str) or not _NUMBER.fullmatch(metadata):
-        raise UserError(OUT_OF_DATE)
+        raise UserError(_(OUT_OF_DATE))
     return int(metadata)
 
 

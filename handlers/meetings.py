@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot.domain.meeting_plan import fingerprint
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.outbound.after_ack import File
 from bot.parsing.catalogue import BY_COMMAND, usage
 from bot.parsing.meeting_edits import read_meeting_edit, read_plan
@@ -54,7 +55,7 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     if sub.isdigit() and len(sub) == 4 and not rest:
         year = int(sub)
         found = services.meetings.of_year(year)
-        title = f"IWG meetings in {year}" if found else f"No meetings in {year}."
+        title = _("IWG meetings in {year}", year=year) if found else _("No meetings in {year}.", year=year)
         return meeting_blocks.schedule(found, title, services.storage.clock())
     if sub == "help":
         return help.family_help(BY_COMMAND["/meetings"])
@@ -63,12 +64,17 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return post_for(services, cmd, NoticeKind.SCHEDULE_POST, cmd.user_id, "the schedule")
     if sub == "add":
         meeting = services.meeting_service.schedule(cmd.user_id, rest)
-        reminders = " Reminders go to the channel before it." if services.settings.channel else ""
-        return Reply.of(
-            f"Scheduled *{meeting.ref} {escape(meeting.title)}*: {meeting_blocks.when(meeting)}, "
-            f"{meeting_blocks.where(meeting)}.{reminders}",
-            ":calendar:",
-        )
+        values = {
+            "ref": meeting.ref,
+            "title": escape(meeting.title),
+            "when": meeting_blocks.when(meeting),
+            "where": meeting_blocks.where(meeting),
+        }
+        if services.settings.channel:
+            text = _("Scheduled *{ref} {title}*: {when}, {where}. Reminders go to the channel before it.", **values)
+        else:
+            text = _("Scheduled *{ref} {title}*: {when}, {where}.", **values)
+        return Reply.of(text, ":calendar:")
     if sub == "cancel":
         return cancelled(
             *services.meeting_service.cancel(cmd.user_id, require_ref(rest, "M", "a meeting", CANCEL_USAGE))
@@ -89,27 +95,46 @@ def meetings(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
         return changed(services, was, now)
     if sub == "ics":
         return send_ics(services, client, cmd.user_id, cmd.response_url)
-    raise UserError(f"`/meetings {echo(sub)}` is not a form I know.", hint="`/meetings help` lists every form.")
-
-
-def changed(services: Services, was: Meeting, now: Meeting) -> Reply:
-    told = " The channel is told." if services.settings.channel and was.times() != now.times() else ""
-    return Reply.of(
-        f"*{now.ref} {escape(now.title)}* is now {meeting_blocks.when(now)}, {meeting_blocks.where(now)}.{told}",
-        ":calendar:",
+    typed = f"`/meetings {echo(sub)}`"
+    raise UserError(
+        _("{command} is not a form I know.", command=typed),
+        hint=_("{command} lists every form.", command="`/meetings help`"),
     )
 
 
+def changed(services: Services, was: Meeting, now: Meeting) -> Reply:
+    values = {
+        "ref": now.ref,
+        "title": escape(now.title),
+        "when": meeting_blocks.when(now),
+        "where": meeting_blocks.where(now),
+    }
+    if services.settings.channel and was.times() != now.times():
+        return Reply.of(_("*{ref} {title}* is now {when}, {where}. The channel is told.", **values), ":calendar:")
+    return Reply.of(_("*{ref} {title}* is now {when}, {where}.", **values), ":calendar:")
+
+
 def cancelled(meeting: Meeting, to: Meeting | None, items: list[AgendaItem]) -> Reply:
-    text = f"Cancelled *{meeting.ref} {escape(meeting.title)}*; its reminders will not be sent."
-    its = f" Its {len(items)} agenda item{'s' if len(items) != 1 else ''}"
+    text = _("Cancelled *{ref} {title}*; its reminders will not be sent.", ref=meeting.ref, title=escape(meeting.title))
     if items and to is not None:
-        text += f"{its} moved to *{to.ref} {escape(to.title)}*; each proposer is told."
-    elif items:
-        text += (
-            f"{its} stay with it: no quarterly meeting is "
-            "scheduled after it (`/agenda move A-… to M-…` moves one); each proposer is told."
+        moved = ngettext(
+            "Its {n} agenda item moved to *{ref} {title}*; each proposer is told.",
+            "Its {n} agenda items moved to *{ref} {title}*; each proposer is told.",
+            len(items),
+            ref=to.ref,
+            title=escape(to.title),
         )
+        text = f"{text} {moved}"
+    elif items:
+        stay = ngettext(
+            "Its {n} agenda item stays with it: no quarterly meeting is scheduled after it "
+            "({command} moves one); each proposer is told.",
+            "Its {n} agenda items stay with it: no quarterly meeting is scheduled after it "
+            "({command} moves one); each proposer is told.",
+            len(items),
+            command="`/agenda move A-… to M-…`",
+        )
+        text = f"{text} {stay}"
     return Reply.of(text, ":x:")
 
 
@@ -122,7 +147,7 @@ def _plan_value(raw: str) -> tuple[int, str]:
             return year, shown
     except (ValueError, TypeError, KeyError):
         pass
-    raise UserError(NOT_OURS)
+    raise UserError(_(NOT_OURS))
 
 
 def schedule_plan_button(services: Services, click: Click) -> Reply:
@@ -132,7 +157,7 @@ def schedule_plan_button(services: Services, click: Click) -> Reply:
 
 def edit_plan_button(services: Services, click: Click, client: WebClient) -> None:
     year, shown = _plan_value(click.value)
-    proposals, _ = services.meeting_service.plan(click.user_id, year)
+    proposals, _pattern = services.meeting_service.plan(click.user_id, year)
     view = meeting_changes.plan_form(year, proposals, shown)
     services.after_ack.open_form(client, click.trigger_id, view, "the schedule form", click.response_url)
 
@@ -158,27 +183,31 @@ def send_ics(services: Services, client: WebClient, asker: str, response_url: st
     found = services.meetings.upcoming(now)
     if not found:
         raise UserError(
-            "There are no upcoming meetings to put in a calendar.", hint="`/meetings 2024` shows a past year."
+            _("There are no upcoming meetings to put in a calendar."),
+            hint=_("{command} shows a past year.", command="`/meetings 2024`"),
         )
 
-    def make() -> File:
+    def make() -> File:  # run after the ack, in the member's language (bot.outbound.after_ack)
         return File(
             filename="iwg-meetings.ics",
-            title="IWG meetings",
+            title=_("IWG meetings"),
             content=meetings_ics(found, now),
-            comment="The upcoming IWG meetings: open the file to add them to your calendar.",
+            comment=_("The upcoming IWG meetings: open the file to add them to your calendar."),
         )
 
     services.after_ack.send_file(client, asker, make, "the calendar file", response_url)
     feed = services.settings.calendar_url
-    follow = (
-        f" To follow changes instead (moves, cancellations), subscribe your calendar to {escape(feed)}"
-        " (Google: Other calendars, From URL; Outlook: Add calendar, Subscribe from web; Apple: File, New Calendar"
-        " Subscription)."
-        if feed
-        else ""
+    text = ngettext(
+        "A calendar file of the {n} upcoming meeting is on its way to your direct messages.",
+        "A calendar file of the {n} upcoming meetings is on its way to your direct messages.",
+        len(found),
     )
-    return Reply.of(
-        f"A calendar file of the {len(found)} upcoming meetings is on its way to your direct messages.{follow}",
-        ":spiral_calendar_pad:",
-    )
+    if feed:
+        follow = _(
+            "To follow changes instead (moves, cancellations), subscribe your calendar to {url}"
+            " (Google: Other calendars, From URL; Outlook: Add calendar, Subscribe from web; Apple: File, New Calendar"
+            " Subscription).",
+            url=escape(feed),
+        )
+        text = f"{text} {follow}"
+    return Reply.of(text, ":spiral_calendar_pad:")

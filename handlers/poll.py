@@ -7,6 +7,7 @@ import re
 from slack_sdk import WebClient
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.parsing.catalogue import BY_COMMAND, usage
 from bot.parsing.text import require_ref, split_command
 from bot.render import poll_blocks
@@ -36,7 +37,7 @@ def vote(services: Services, click: Click, client: WebClient) -> Reply | None:
     """A vote button's value is `<poll id>:<option>`; the button must be in that poll's message."""
     match = _VOTE.fullmatch(click.value)
     if not match:
-        raise UserError(NOT_OURS)
+        raise UserError(_(NOT_OURS))
     poll_id, option = int(match.group(1)), int(match.group(2))
     poll, ballot = services.poll_service.vote(click.user_id, poll_id, option, (click.channel_id, click.message_ts))
     return poll_blocks.vote_answer(poll, option, ballot)
@@ -44,7 +45,7 @@ def vote(services: Services, click: Click, client: WebClient) -> Reply | None:
 
 def close_button(services: Services, click: Click) -> None:
     if not click.value.isdigit():
-        raise UserError(NOT_OURS)
+        raise UserError(_(NOT_OURS))
     poll = services.poll_service.in_message(int(click.value), (click.channel_id, click.message_ts))
     services.poll_service.close(click.user_id, poll.id)
 
@@ -60,6 +61,6 @@ def poll(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | No
         )
     if sub == "close":
         closed = services.poll_service.close(cmd.user_id, require_ref(rest, "P", "a poll", CLOSE_USAGE))
-        return Reply.of(f"Closed {closed.ref}; the result is being posted.", ":checkered_flag:")
+        return Reply.of(_("Closed {ref}; the result is being posted.", ref=closed.ref), ":checkered_flag:")
     services.poll_service.create(cmd.user_id, cmd.channel_id, cmd.text, asked(cmd, "your poll"))
     return None  # the poll's message, moments later, is the answer

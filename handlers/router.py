@@ -25,6 +25,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.i18n import SOURCE, _, language
 from bot.outbound.ack_priority import AckPriority
 from bot.parsing.slack_text import escape
 from bot.render.blocks import Reply
@@ -36,8 +37,11 @@ ANY = re.compile(".*")
 
 
 class Router:
-    def __init__(self, ack_priority: AckPriority | None = None) -> None:
+    def __init__(
+        self, ack_priority: AckPriority | None = None, language_of: Callable[[str, Any], str] | None = None
+    ) -> None:
         self.ack_priority = ack_priority or AckPriority()
+        self.language_of = language_of or (lambda user_id, client: SOURCE)  # bot/outbound/languages.py
         self.commands: dict[str, Handler] = {}
         self.actions: dict[str, Handler] = {}
         self.action_patterns: list[tuple[re.Pattern, Handler]] = []
@@ -86,15 +90,14 @@ class Router:
 
         def on_command(ack, command, client, body, respond):
             handler = self.commands.get(command.get("command", ""))
-            if handler is None:
-                ack(
-                    **Reply.of(
-                        f"`{escape(command.get('command', ''))}` is not a command of mine; `/iwg help` lists them.",
-                        ":warning:",
-                    ).as_ack()
-                )
-                return
-            with self.ack_priority.answering():
+            with self.ack_priority.answering(), self._in_language_of(command.get("user_id"), client):
+                if handler is None:
+                    unknown = _(
+                        "`{command}` is not a command of mine; `/iwg help` lists them.",
+                        command=escape(command.get("command", "")),
+                    )
+                    ack(**Reply.of(unknown, ":warning:").as_ack())
+                    return
                 handler(ack=ack, command=command, client=client, body=body, respond=respond)
 
         def on_action(ack, action, client, body, respond):
@@ -127,7 +130,7 @@ class Router:
         app.action(ANY)(on_action)
         app.view(ANY)(on_view)
         for event_type, handler in self.events:
-            app.event(event_type)(handler)
+            app.event(event_type)(self._event_listener(handler))
         app.event(ANY)(self._unhandled_event)  # last: Bolt would log an unhandled one's body
 
     @staticmethod
@@ -140,8 +143,25 @@ class Router:
             log.info("%s nobody handles: %s", what, name)
             arguments["ack"]()
             return
-        with self.ack_priority.answering():
+        user_id = (arguments["body"].get("user") or {}).get("id")
+        with self.ack_priority.answering(), self._in_language_of(user_id, arguments["client"]):
             handler(**arguments)
+
+    def _event_listener(self, handler: Handler) -> Handler:
+        """`handler` in the language of the event's member (the App Home's, say)."""
+        wants = _wants(handler)
+
+        def on_event(ack, event, client, body, context, logger):
+            available = dict(ack=ack, event=event, client=client, body=body, context=context, logger=logger)
+            with self._in_language_of(event.get("user"), client):
+                return wants(**available)
+
+        on_event.__name__ = handler.__name__
+        return on_event
+
+    def _in_language_of(self, user_id: str | None, client):
+        """Answer in the member's language (their choice, else their Slack locale)."""
+        return language(self.language_of(user_id, client) if user_id else SOURCE)
 
     def _action_handler(self, action_id: str) -> Handler | None:
         handler = self.actions.get(action_id)

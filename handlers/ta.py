@@ -10,11 +10,12 @@ from slack_sdk import WebClient
 from bot.domain.organisations import candidates
 from bot.domain.ta import KINDS
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.outbound.after_ack import File
 from bot.outbound.names import display_names
 from bot.parsing.catalogue import BY_COMMAND
 from bot.parsing.places import read_where
-from bot.parsing.slack_text import escape
+from bot.parsing.slack_text import escape, mention
 from bot.parsing.strategies import find_strategy
 from bot.parsing.ta_command import (
     ASSIGN_USAGE,
@@ -32,6 +33,7 @@ from bot.parsing.ta_command import (
 )
 from bot.parsing.ta_list_command import parse_list
 from bot.parsing.text import clean_text, echo, parse_ref, split_command
+from bot.parsing.vocabulary import status_label
 from bot.render import csv_export, ta_blocks, ta_forms
 from bot.render.blocks import Reply, field_error, section
 from bot.services import Services
@@ -86,7 +88,10 @@ def ta(services: Services, cmd: SlashCommand, client: WebClient) -> Reply | None
         "export": lambda: export(services, cmd, client),
     }
     if sub not in subcommands:
-        raise UserError(f"`/ta {echo(sub)}` is not a form I know.", hint="`/ta help` lists every form with an example.")
+        raise UserError(
+            _("`/ta {sub}` is not a form I know.", sub=echo(sub)),
+            hint=_("`/ta help` lists every form with an example."),
+        )
     return subcommands[sub]()
 
 
@@ -121,52 +126,67 @@ def assign(services: Services, actor: str, text: str) -> Reply:
     services.require_coordinator(actor, "assign requests")
     organisation = _one_organisation(services, name)
     request = services.ta_service.assign(actor, wanted, organisation, lead)
-    return Reply.of(
-        f"{request.ref} is assigned to *{escape(organisation.label)}*"
-        + (f", lead <@{lead}>" if lead else "")
-        + ". The requester has been told.",
-        ":handshake:",
-    )
+    values = {"ref": request.ref, "organisation": escape(organisation.label)}
+    if lead:
+        text = _(
+            "{ref} is assigned to *{organisation}*, lead {lead}. The requester has been told.",
+            lead=mention(lead),
+            **values,
+        )
+    else:
+        text = _("{ref} is assigned to *{organisation}*. The requester has been told.", **values)
+    return Reply.of(text, ":handshake:")
 
 
 def status(services: Services, actor: str, text: str) -> Reply:
     wanted, new_status, note = read_status(text)
     request = services.ta_service.move(actor, wanted, new_status, note)
-    return Reply.of(f"{request.ref} is now *{request.status}*.", ta_blocks.STATUS_ICONS[request.status])
+    text = _("{ref} is now *{status}*.", ref=request.ref, status=status_label(request.status))
+    return Reply.of(text, ta_blocks.STATUS_ICONS[request.status])
 
 
 def note(services: Services, actor: str, text: str) -> Reply:
     wanted, body = read_note(text)
     request = services.ta_service.note(actor, wanted, body)
-    told = {"requester": request.requester != actor, "lead": request.lead not in (None, actor, request.requester)}
-    said = {
-        (True, True): " The requester and the lead have been told.",
-        (True, False): " The requester has been told.",
-        (False, True): " The lead has been told.",
-    }
-    return Reply.of(f"Noted on {request.ref}." + said.get((told["requester"], told["lead"]), ""), ":memo:")
+    told = (request.requester != actor, request.lead not in (None, actor, request.requester))  # requester, lead
+    if told == (True, True):
+        text = _("Noted on {ref}. The requester and the lead have been told.", ref=request.ref)
+    elif told == (True, False):
+        text = _("Noted on {ref}. The requester has been told.", ref=request.ref)
+    elif told == (False, True):
+        text = _("Noted on {ref}. The lead has been told.", ref=request.ref)
+    else:
+        text = _("Noted on {ref}.", ref=request.ref)
+    return Reply.of(text, ":memo:")
 
 
 def edit(services: Services, actor: str, text: str) -> Reply:
     wanted, change = read_edit(text, services.settings.timezone, services.storage.clock())
     request = services.ta_service.edit(actor, wanted, change)
-    told = "" if request.requester == actor else " The requester has been told."
-    reply = Reply.of(f"{request.ref} is corrected." + told, ":pencil2:")
+    if request.requester == actor:
+        text = _("{ref} is corrected.", ref=request.ref)
+    else:
+        text = _("{ref} is corrected. The requester has been told.", ref=request.ref)
+    reply = Reply.of(text, ":pencil2:")
     return Reply(text=reply.text, blocks=[*reply.blocks, section(ta_blocks.one_line(request))])
 
 
 def reopen(services: Services, actor: str, text: str) -> Reply:
     wanted, why = read_reopen(text)
     request = services.ta_service.reopen(actor, wanted, why)
-    told = "" if request.requester == actor else " The requester has been told."
-    return Reply.of(f"{request.ref} is reopened: back to *{request.status}*.{told}", ":recycle:")
+    values = {"ref": request.ref, "status": status_label(request.status)}
+    if request.requester == actor:
+        text = _("{ref} is reopened: back to *{status}*.", **values)
+    else:
+        text = _("{ref} is reopened: back to *{status}*. The requester has been told.", **values)
+    return Reply.of(text, ":recycle:")
 
 
 def export(services: Services, cmd: SlashCommand, client: WebClient) -> Reply:
     services.require_coordinator(cmd.user_id, "export the requests")
     make = lambda: export_file(services, client)  # noqa: E731
     services.after_ack.send_file(client, cmd.user_id, make, "the CSV export", cmd.response_url)
-    return Reply.of("The CSV of every TA request is on its way to your direct messages.", ":outbox_tray:")
+    return Reply.of(_("The CSV of every TA request is on its way to your direct messages."), ":outbox_tray:")
 
 
 def export_file(services: Services, client: WebClient) -> File:
@@ -179,21 +199,24 @@ def export_file(services: Services, client: WebClient) -> File:
     day = services.storage.clock().astimezone(services.settings.timezone).date().isoformat()
     return File(
         filename=f"iwg-ta-requests-{day}.csv",
-        title=f"IWG TA requests, {day}",
+        title=_("IWG TA requests, {day}", day=day),
         content=csv_export.requests_csv(rows, names),
-        comment=f"All {len(rows)} TA request{'' if len(rows) == 1 else 's'}, as of today.",
+        comment=ngettext("All {n} TA request, as of today.", "All {n} TA requests, as of today.", len(rows)),
     )
 
 
 def _one_organisation(services: Services, name: str) -> Organisation:
     if not name.strip():
-        raise UserError("Name the member organisation.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
+        raise UserError(_("Name the member organisation."), ASSIGN_USAGE, _("`/iwg orgs` lists them."))
     found = candidates(services.organisations, clean_text(name, what="organisation", limit=200))
     if not found:
-        raise UserError(f"No member organisation is called “{echo(name)}”.", ASSIGN_USAGE, "`/iwg orgs` lists them.")
+        problem = _("No member organisation is called “{name}”.", name=echo(name))
+        raise UserError(problem, ASSIGN_USAGE, _("`/iwg orgs` lists them."))
     if len(found) > 1:
         names = ", ".join(escape(o.short_name or o.name) for o in found[:8])
-        raise UserError(f"“{echo(name)}” could be {names}: type more of the name.", ASSIGN_USAGE)
+        raise UserError(
+            _("“{name}” could be {names}: type more of the name.", name=echo(name), names=names), ASSIGN_USAGE
+        )
     return found[0]
 
 
@@ -205,7 +228,7 @@ def _button_request(click: Click) -> int:
     message they sit in (an announcement, or a digest), so the value alone decides."""
     request_id = parse_ref(click.value, "TA")
     if request_id is None:
-        raise UserError(NOT_OURS)
+        raise UserError(_(NOT_OURS))
     return request_id
 
 
@@ -214,8 +237,11 @@ def assign_button(services: Services, click: Click, client: WebClient) -> None:
     request = services.ta_service.get(_button_request(click))
     if request.status != "new":
         raise UserError(
-            f"{request.ref} is already {request.status}; "
-            f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it."
+            _(
+                "{ref} is already {status}; `/ta assign {ref} <organisation> [@lead]` reassigns it.",
+                ref=request.ref,
+                status=status_label(request.status),
+            )
         )
     view = ta_forms.assign_form(
         request, services.organisations.list(), services.ta_service.matching_organisations(request)
@@ -225,7 +251,7 @@ def assign_button(services: Services, click: Click, client: WebClient) -> None:
 
 def decline_button(services: Services, click: Click) -> Reply:
     request = services.ta_service.move(click.user_id, _button_request(click), "declined", None)
-    return Reply.of(f"{request.ref} is declined; the requester has been told.", ":no_entry_sign:")
+    return Reply.of(_("{ref} is declined; the requester has been told.", ref=request.ref), ":no_entry_sign:")
 
 
 def next_page(services: Services, click: Click) -> Reply:
@@ -235,7 +261,7 @@ def next_page(services: Services, click: Click) -> Reply:
         if not (isinstance(query, str) and isinstance(page, int) and 0 < page < 10_000):
             raise ValueError
     except (ValueError, TypeError, KeyError):
-        raise UserError(NOT_OURS) from None
+        raise UserError(_(NOT_OURS)) from None
     return list_requests(services, click.user_id, query, page)
 
 
@@ -244,13 +270,13 @@ def earlier_history(services: Services, click: Click) -> Reply:
         wanted = json.loads(click.value)
         request_id, before = int(wanted["id"]), int(wanted["before"])
     except (ValueError, TypeError, KeyError):
-        raise UserError(NOT_OURS) from None
+        raise UserError(_(NOT_OURS)) from None
     request = services.ta_service.get(request_id)
     earlier = [e for e in services.ta_requests.history(request.id) if e.id < before]
     organisations = services.organisations.every()  # removed ones too: closed requests name them
-    blocks = [section(f"*{request.ref}*: earlier history")]
+    blocks = [section(_("*{ref}*: earlier history", ref=request.ref))]
     blocks += ta_blocks.history_blocks(request, earlier, organisations, ta_blocks.MAX_BLOCKS - 1)
-    return Reply(text=f"{request.ref}: earlier history", blocks=blocks)
+    return Reply(text=_("{ref}: earlier history", ref=request.ref), blocks=blocks)
 
 
 def change_places_button(services: Services, click: Click, client: WebClient) -> None:
@@ -282,9 +308,9 @@ def submit_assign_form(services: Services, actor: str, view: dict) -> dict[str, 
         organisation = services.organisations.get(int(chosen)) if chosen and chosen.isdigit() else None
         if organisation is None or organisation.removed:
             raise UserError(
-                "Pick one of the organisations listed."
+                _("Pick one of the organisations listed.")
                 if not chosen or not chosen.isdigit()
-                else "That organisation is no longer listed; pick another."
+                else _("That organisation is no longer listed; pick another.")
             )
     except UserError as refusal:
         return {"organisation": field_error(refusal.problem)}
@@ -331,7 +357,7 @@ def read_request_form(services: Services, values: FormValues) -> tuple[NewReques
 
 def _kind(value: str | None) -> str | None:
     if value is not None and value not in KINDS:
-        raise UserError("Pick one of the kinds offered.")
+        raise UserError(_("Pick one of the kinds offered."))
     return value
 
 
@@ -340,5 +366,5 @@ def _form_date(services: Services, due: date | None) -> date | None:
         return None
     today = services.storage.clock().astimezone(services.settings.timezone).date()
     if due < today:
-        raise UserError("That date has passed; pick today or later.")
+        raise UserError(_("That date has passed; pick today or later."))
     return due

@@ -24,3 +24,22 @@ def m015_meetings_that_move(db: Database) -> None:
     db.execute("ALTER TABLE meetings ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0")
     db.execute("UPDATE meetings SET series = 'quarterly' WHERE created_by IS NULL")  # the seeded 2024 schedule
     db.execute("CREATE INDEX meetings_series ON meetings (series, status, starts_at)")
+
+
+@migrations()
+def m016_member_languages(db: Database) -> None:
+    # The language each member is answered in (bot/i18n.py): `chosen` with `/iwg language`
+    # (NULL: Slack's), `slack_locale` as users.info said it ('' when Slack gave none) and
+    # `looked_up_at` when it said so, to look again after a while. Kept in memory like the
+    # coordinators (versions), since it is read on every request.
+    db.execute(
+        "CREATE TABLE member_languages (user_id TEXT PRIMARY KEY, chosen TEXT, slack_locale TEXT,"
+        " looked_up_at TEXT) WITHOUT ROWID"
+    )
+    db.execute("INSERT INTO versions (name, n) VALUES ('member_languages', 1)")
+    bump = "UPDATE versions SET n = n + 1 WHERE name = 'member_languages';"
+    for change in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER member_languages_version_{change.lower()} AFTER {change} ON member_languages"
+            f" BEGIN {bump} END"
+        )

@@ -190,8 +190,10 @@ class SlackStandIn(LocalSlack):
         if method in ("views.open", "views.push"):
             return self._trigger_refusal(str(args.get("trigger_id", "")))
         if method == "users.info" and args.get("user") in self.people:
-            name = self.people[args["user"]]
-            return {"ok": True, "user": {"id": args["user"], "name": name.lower(), "profile": {"display_name": name}}}
+            user_id = str(args["user"])
+            name = self.people[user_id]
+            user = {"id": user_id, "name": name.lower(), "profile": {"display_name": name}}
+            return {"ok": True, "user": self._with_locale(user, args)}
         return None
 
     def _cannot_use(self, channel_id: str) -> str | None:

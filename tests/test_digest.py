@@ -104,7 +104,7 @@ def test_the_home_shows_a_members_part_within_block_kit_limits(bot, standin):
     )
     latest = {call.args["user_id"]: call.args["view"] for call in views[1:]}  # the two may come in either order
     member_view, coordinator_view = json.dumps(latest[MEMBER]), json.dumps(latest[COORDINATOR])
-    assert "and 9991 more" in member_view and "<!channel>" not in member_view
+    assert "and 9,991 more" in member_view and "<!channel>" not in member_view
     assert len(latest[MEMBER]["blocks"]) <= 100
     assert "For coordinators" in coordinator_view and "New this week: *10001*" in coordinator_view
     # the stand-in has checked each view with slack_sdk's View model (its teardown fails the test otherwise)

@@ -1,6 +1,6 @@
 """The import rule of bot/__init__.py, checked by reading every module's imports.
 
-A room imports only from the rooms below it (and the leaves bot.errors and bot.settings),
+A room imports only from the rooms below it (and the leaves bot.errors, bot.settings and bot.i18n),
 so a newcomer can read the code top down and change a room knowing what depends on it.
 Imports under `if TYPE_CHECKING:` are skipped: they name a type and run nothing.
 """
@@ -29,7 +29,7 @@ BELOW = {
 }
 NO_WEB_API = {"leaf", "storage", "parsing", "domain", "render"}  # none of these may talk to Slack
 MAY_IMPORT_HANDLERS = {"bot.run.app_factory"}
-TOP_LEVEL = {"__init__.py", "settings.py", "errors.py", "services.py"}
+TOP_LEVEL = {"__init__.py", "settings.py", "errors.py", "services.py", "i18n.py", "i18n_catalogues.py"}
 MOST_LINES = 400
 
 
@@ -44,7 +44,7 @@ def room(module: str) -> str | None:
         return "app"
     if parts[0] != "bot" or len(parts) == 1:
         return None
-    if parts[1] in ("errors", "settings"):
+    if parts[1] in ("errors", "settings", "i18n", "i18n_catalogues"):
         return "leaf"
     if parts[1] == "services":
         return "services"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.domain.permissions import require_own_or_coordinator
 from bot.errors import UserError, must_exist
+from bot.i18n import N_, _
 from bot.parsing.meeting_command import check_minutes, clean_item, read_agenda_item
 from bot.parsing.meeting_edits import read_agenda_target
 from storage.agenda import AgendaItem, AgendaRepository
@@ -24,7 +25,9 @@ from storage.outbox import NoticeKind, OutboxRepository
 def existing_meeting(meetings: MeetingRepository, meeting_id: int) -> Meeting:
     """The meeting, or the refusal every command gives for an ID that names none."""
     return must_exist(
-        meetings.get(meeting_id), f"There is no meeting M-{meeting_id}.", "`/meetings` lists them with their IDs."
+        meetings.get(meeting_id),
+        _("There is no meeting M-{id}.", id=meeting_id),
+        _("`/meetings` lists them with their IDs."),
     )
 
 
@@ -51,16 +54,16 @@ class AgendaService:
         upcoming = self.meetings.upcoming(now, limit=1, series=QUARTERLY) or self.meetings.upcoming(now, limit=1)
         if not upcoming:
             raise UserError(
-                "No meeting is scheduled yet, so there is no agenda to add to.",
-                hint="A coordinator schedules the year with `/meetings plan <year>`, or one with `/meetings add`.",
+                _("No meeting is scheduled yet, so there is no agenda to add to."),
+                hint=_("A coordinator schedules the year with `/meetings plan <year>`, or one with `/meetings add`."),
             )
         return upcoming[0]
 
     def _open(self, meeting: Meeting) -> Meeting:
         if meeting.status != "scheduled":
-            raise UserError(f"{meeting.ref} was cancelled; items go to the next meeting.")
+            raise UserError(_("{ref} was cancelled; items go to the next meeting.", ref=meeting.ref))
         if meeting.is_over(self.storage.clock()):
-            raise UserError(f"{meeting.ref} is over; items go to the next meeting.")
+            raise UserError(_("{ref} is over; items go to the next meeting.", ref=meeting.ref))
         return meeting
 
     def propose(
@@ -78,21 +81,19 @@ class AgendaService:
             meeting = self._open(existing_meeting(self.meetings, meeting_id) if meeting_id else self.next_meeting())
             return self.agenda.add(meeting.id, item_text, minutes, proposer), meeting
 
-    def _item(self, actor: str, item_id: int, doing: str) -> AgendaItem:
+    def _item(self, actor: str, item_id: int, refusal: str) -> AgendaItem:
+        """The item, if `actor` may change it; else `refusal` (an N_ sentence with {ref})."""
         item = must_exist(
-            self.agenda.get(item_id), f"There is no agenda item A-{item_id}.", "`/agenda` lists them with their IDs."
+            self.agenda.get(item_id),
+            _("There is no agenda item A-{id}.", id=item_id),
+            _("`/agenda` lists them with their IDs."),
         )
-        require_own_or_coordinator(
-            self.coordinators,
-            actor,
-            item.proposer,
-            f"Only the one who proposed {item.ref} and coordinators can {doing} it.",
-        )
+        require_own_or_coordinator(self.coordinators, actor, item.proposer, _(refusal, ref=item.ref))
         return item
 
     def withdraw(self, actor: str, item_id: int) -> AgendaItem:
         with self.storage.write():
-            item = self._item(actor, item_id, "remove")
+            item = self._item(actor, item_id, N_("Only the one who proposed {ref} and coordinators can remove it."))
             self.agenda.remove(item.id, actor)
             return item
 
@@ -100,13 +101,13 @@ class AgendaService:
         """(the item, the meeting it was on, the one it is on now); its proposer is told
         when someone else moved it."""
         with self.storage.write():
-            item = self._item(actor, item_id, "move")
+            item = self._item(actor, item_id, N_("Only the one who proposed {ref} and coordinators can move it."))
             was, to = (
                 existing_meeting(self.meetings, item.meeting_id),
                 self._open(existing_meeting(self.meetings, meeting_id)),
             )
             if was.id == to.id:
-                raise UserError(f"{item.ref} is on the agenda of {to.ref} already.")
+                raise UserError(_("{ref} is on the agenda of {meeting} already.", ref=item.ref, meeting=to.ref))
             self.agenda.move([item.id], to.id)
             if actor != item.proposer:
                 self._tell(item.proposer, [item.id], was, to, "moved")

@@ -25,9 +25,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from bot.i18n import N_, _
 from storage.meetings import QUARTERLY, Meeting, MeetingRepository, MeetingTimes
 
-TO_BE_CONFIRMED = "(to be confirmed)"
+# Translators: after a meeting's place in next year's proposed schedule: the host may change
+TO_BE_CONFIRMED = N_("(to be confirmed)")
 PLAN_AHEAD_YEARS = 5
 _WEDNESDAY = 2
 
@@ -76,9 +78,11 @@ def times_from(start: date, like: MeetingTimes) -> MeetingTimes:
 
 
 def _unconfirmed(place: str | None) -> str | None:
+    """The place, marked as to be confirmed (once, whichever language marked it before)."""
     if not place:
         return None
-    return f"{place.removesuffix(TO_BE_CONFIRMED).strip()} {TO_BE_CONFIRMED}"
+    mark = _(TO_BE_CONFIRMED)
+    return f"{place.removesuffix(mark).removesuffix(TO_BE_CONFIRMED).strip()} {mark}"
 
 
 def propose(meetings: MeetingRepository, year: int, zone: ZoneInfo, today: date) -> tuple[list[Proposal], int | None]:
@@ -110,7 +114,8 @@ def _default(year: int, quarter: int, zone: ZoneInfo) -> Proposal:
     day = last - timedelta(days=(last.weekday() - _WEDNESDAY) % 7)
     starts_at = datetime.combine(day, time(0), zone).astimezone(ZoneInfo("UTC"))
     times = MeetingTimes(start_date=day, zone=zone.key, starts_at=starts_at)
-    return Proposal(title=f"Q{quarter} meeting", times=times)
+    # Translators: the title proposed for a quarter's meeting: Q1 meeting … Q4 meeting
+    return Proposal(title=_("Q{quarter} meeting", quarter=quarter), times=times)
 
 
 def fingerprint(proposals: list[Proposal]) -> str:

@@ -17,6 +17,7 @@ from bot.domain.meeting_plan import PLAN_AHEAD_YEARS, Proposal, fingerprint, pro
 from bot.domain.permissions import require_coordinator
 from bot.domain.reminders import ReminderService
 from bot.errors import UserError
+from bot.i18n import _, day, ngettext
 from bot.parsing.catalogue import usage
 from bot.parsing.meeting_command import read_meeting
 from bot.parsing.meeting_when import read_move, retime
@@ -74,8 +75,14 @@ class MeetingService:
         existing = same_meeting(self.meetings, title, times, but)
         if existing:
             raise UserError(
-                f"*{existing.ref} {escape(existing.title)}* is on that day already; I did not schedule it twice.",
-                hint=f"`/meetings move {existing.ref} to <date>` moves it; `/meetings cancel {existing.ref}` cancels it.",
+                _(
+                    "*{ref} {title}* is on that day already; I did not schedule it twice.",
+                    ref=existing.ref,
+                    title=escape(existing.title),
+                ),
+                hint=_(
+                    "`/meetings move {ref} to <date>` moves it; `/meetings cancel {ref}` cancels it.", ref=existing.ref
+                ),
             )
 
     # --- a year's plan --------------------------------------------------------------------
@@ -85,11 +92,20 @@ class MeetingService:
         require_coordinator(self.coordinators, actor, "plan the year's meetings")
         today = self.storage.clock().astimezone(self.zone).date()
         if not today.year <= year <= today.year + PLAN_AHEAD_YEARS:
-            raise UserError(f"I plan this year or the next {PLAN_AHEAD_YEARS}, not {year}.", PLAN_USAGE)
+            raise UserError(
+                ngettext(
+                    "I plan this year or the next {n}, not {year}.",
+                    "I plan this year or the next {n}, not {year}.",
+                    PLAN_AHEAD_YEARS,
+                    year=year,
+                ),
+                PLAN_USAGE,
+            )
         proposals, pattern = propose(self.meetings, year, self.zone, today)
         if not proposals:
             raise UserError(
-                f"{year}'s quarterly meetings are all scheduled (or past).", hint=f"`/meetings {year}` lists them."
+                _("{year}'s quarterly meetings are all scheduled (or past).", year=year),
+                hint=_("`/meetings {year}` lists them.", year=year),
             )
         return proposals, pattern
 
@@ -99,11 +115,11 @@ class MeetingService:
         """Schedule the plan the coordinator was shown (`shown`: its fingerprint; None for
         `/meetings plan <year> confirm`, the plan as it stands), with the start days they
         changed in the form (`days`: index -> day); all or nothing."""
-        proposals, _ = self.plan(actor, year)
+        proposals, _pattern = self.plan(actor, year)
         if shown is not None and fingerprint(proposals) != shown:
             raise UserError(
-                f"The {year} schedule changed since I proposed it, so I scheduled nothing.",
-                hint=f"`/meetings plan {year}` proposes it again.",
+                _("The {year} schedule changed since I proposed it, so I scheduled nothing.", year=year),
+                hint=_("`/meetings plan {year}` proposes it again.", year=year),
             )
         today = self.storage.clock().astimezone(self.zone).date()
         with self.storage.write():
@@ -114,7 +130,11 @@ class MeetingService:
                     times = times_from(days[index], times)
                 if times.start_date <= today:
                     raise UserError(
-                        f"{times.start_date:%d %B %Y} is not ahead; pick a later day for {escape(proposal.title)}."
+                        _(
+                            "{day} is not ahead; pick a later day for {title}.",
+                            day=day(times.start_date, "dd MMMM y"),
+                            title=escape(proposal.title),
+                        )
                     )
                 self._refuse_twice(proposal.title, times)
                 made.append(
@@ -133,7 +153,7 @@ class MeetingService:
         require_coordinator(self.coordinators, actor, "move meetings")
         with self.storage.write():
             before = self._changeable(meeting_id)
-            _, times = read_move(text, self.zone, self.storage.clock(), before)
+            _named, times = read_move(text, self.zone, self.storage.clock(), before)
             return before, self._retimed(before, times)
 
     def edit(self, actor: str, meeting_id: int, field: str, value: str) -> tuple[Meeting, Meeting]:
@@ -153,16 +173,16 @@ class MeetingService:
     def _changeable(self, meeting_id: int) -> Meeting:
         meeting = self.get(meeting_id)
         if meeting.status != "scheduled":
-            raise UserError(f"{meeting.ref} was cancelled; schedule a new one with `/meetings add`.")
+            raise UserError(_("{ref} was cancelled; schedule a new one with `/meetings add`.", ref=meeting.ref))
         if meeting.is_over(self.storage.clock()):
-            raise UserError(f"{meeting.ref} is over; it stays as it happened.")
+            raise UserError(_("{ref} is over; it stays as it happened.", ref=meeting.ref))
         return meeting
 
     def _retimed(self, before: Meeting, times: MeetingTimes) -> Meeting:
         """Give it `times` (in the caller's transaction); tell the channel; plan its reminders
         again once the change is committed."""
         if times.times() == before.times():
-            raise UserError(f"{before.ref} is already then; nothing changed.")
+            raise UserError(_("{ref} is already then; nothing changed.", ref=before.ref))
         self._refuse_twice(before.title, times, but=before.id)
         after = self.meetings.change(before.id, times=times)
         if self.channel:
@@ -177,7 +197,7 @@ class MeetingService:
         with self.storage.write():
             meeting = self.get(meeting_id)
             if meeting.status == "cancelled":
-                raise UserError(f"{meeting.ref} is already cancelled.")
+                raise UserError(_("{ref} is already cancelled.", ref=meeting.ref))
             cancelled = self.meetings.cancel(meeting.id)
             to, items = self.agenda.follow(cancelled)
         self.reminders.forget(meeting.id)

@@ -25,6 +25,7 @@ from enum import Enum
 
 from bot.domain.permissions import require_coordinator
 from bot.errors import UserError
+from bot.i18n import _, ngettext, number
 from bot.parsing.iwg_command import (
     ADD_USAGE,
     REMOVE_USAGE,
@@ -121,6 +122,15 @@ def _quote(text: str) -> str:
     return escape(truncate(text, 60))
 
 
+def either(choices: list[str]) -> str:
+    """`a`, `a or b`, `a or b or c`: one of the choices, as the language says it."""
+    said = choices[0] if choices else ""
+    for choice in choices[1:]:
+        # Translators: two choices, or a longer list of choices and one more
+        said = _("{first} or {second}", first=said, second=choice)
+    return said
+
+
 class OrganisationService:
     def __init__(self, storage: Storage, organisations: OrganisationRepository, coordinators: CoordinatorRepository):
         self.storage, self.organisations, self.coordinators = storage, organisations, coordinators
@@ -178,10 +188,14 @@ class OrganisationService:
             if not readings:
                 self._find(read_lookup(splits[0][0], RENAME_USAGE), RENAME_USAGE)  # says why not
             if len(readings) > 1:
-                names = " or ".join(f"*{escape(o.label)}*" for o, _ in readings)
+                names = either([f"*{escape(o.label)}*" for o, _right in readings])
                 raise UserError(
-                    f"That could rename {names}. Put the current name in quotes, "
-                    f'e.g. `/iwg orgs rename "{escape(readings[0][0].name)}" to <new name>`.',
+                    _(
+                        "That could rename {names}. Put the current name in quotes, "
+                        'e.g. `/iwg orgs rename "{name}" to <new name>`.',
+                        names=names,
+                        name=escape(readings[0][0].name),
+                    ),
                     RENAME_USAGE,
                 )
             listed, right = readings[0]
@@ -193,8 +207,12 @@ class OrganisationService:
             former = self._removed_named(new.name, exactly=True)
             if former is not None and former.id != listed.id:
                 raise UserError(
-                    f"“{_quote(new.name)}” is the name of an organisation removed earlier; "
-                    f"`/iwg orgs add {escape(former.name)}` brings that one back.",
+                    _(
+                        "“{typed}” is the name of an organisation removed earlier; "
+                        "`/iwg orgs add {name}` brings that one back.",
+                        typed=_quote(new.name),
+                        name=escape(former.name),
+                    ),
                     RENAME_USAGE,
                 )
             updated = self.organisations.update(listed.id, name=new.name, short_name=short)
@@ -208,13 +226,7 @@ class OrganisationService:
             listed = self._find(name, REMOVE_USAGE)
             held = self.organisations.open_requests(listed.id)
             if held:
-                refs = ", ".join(f"TA-{n}" for n in held[:SHOWN_REQUESTS])
-                more = f" and {len(held) - SHOWN_REQUESTS} more" if len(held) > SHOWN_REQUESTS else ""
-                raise UserError(
-                    f"*{escape(listed.label)}* holds {len(held)} open request{'s' if len(held) > 1 else ''} "
-                    f"({refs}{more}), so it stays listed. Reassign them with `/ta assign TA-{held[0]} "
-                    f"<organisation>` or close them with `/ta status`, then remove it."
-                )
+                raise UserError(_held(listed, held))
             return Changed(Change.REMOVED, self.organisations.remove(listed.id), listed)
 
     # --- finding one ------------------------------------------------------------------
@@ -228,17 +240,21 @@ class OrganisationService:
             return found[0]
         if found:
             names = ", ".join(f"*{escape(o.label)}*" for o in found[:8])
-            raise UserError(f"“{_quote(text)}” could be {names}: type its full name.", usage)
+            raise UserError(
+                _("“{typed}” could be {names}: type its full name.", typed=_quote(text), names=names), usage
+            )
         close = {o.id: o for o in self.organisations.match(text)[:3]}
         by_name = {normalise(o.name): o for o in self.organisations.list()}
         for key in difflib.get_close_matches(normalise(text), by_name, n=3, cutoff=0.75):
             close.setdefault(by_name[key].id, by_name[key])
-        maybe = " Did you mean " + " or ".join(f"*{escape(o.label)}*" for o in list(close.values())[:3]) + "?"
-        raise UserError(
-            f"No member organisation is called “{_quote(text)}”.{maybe if close else ''}",
-            usage,
-            hint="`/iwg orgs` lists them.",
-        )
+        if close:
+            names = either([f"*{escape(o.label)}*" for o in list(close.values())[:3]])
+            problem = _(
+                "No member organisation is called “{typed}”. Did you mean {names}?", typed=_quote(text), names=names
+            )
+        else:
+            problem = _("No member organisation is called “{typed}”.", typed=_quote(text))
+        raise UserError(problem, usage, hint=_("`/iwg orgs` lists them."))
 
     def _same(self, name: str) -> Organisation | None:
         """The listed organisation this name is: its name exactly (any case), else its name
@@ -267,8 +283,14 @@ class OrganisationService:
             return listed.short_name
         if listed.short_name:
             raise UserError(
-                f"*{escape(listed.label)}* already has the short name “{escape(listed.short_name)}”; "
-                f"`/iwg orgs rename {escape(listed.name)} to {escape(listed.name)} ({_quote(short)})` changes it.",
+                _(
+                    "*{label}* already has the short name “{short}”; "
+                    "`/iwg orgs rename {name} to {name} ({typed})` changes it.",
+                    label=escape(listed.label),
+                    short=escape(listed.short_name),
+                    name=escape(listed.name),
+                    typed=_quote(short),
+                ),
                 RENAME_USAGE,
             )
         self._refuse_duplicate(listed.name, short, ADD_USAGE, besides=listed)
@@ -287,17 +309,29 @@ class OrganisationService:
                 continue
             other_key = normalise(other.name)
             other_short = normalise(other.short_name) if other.short_name else ""
-            fix = (
-                f"; `/iwg orgs add {escape(other.name)} #tag` adds strategies to it, "
-                f"`/iwg orgs rename {escape(other.name)} to <new name>` renames it."
-            )
-            known = f"*{escape(other.label)}*{fix}"
+            # each refusal also says how to add to the one listed, or rename it
+            known = {"label": escape(other.label), "name": escape(other.name)}
             if short_key and short_key == other_short:
-                return f"“{_quote(short)}” is already the short name of {known}"
+                return _(
+                    "“{typed}” is already the short name of *{label}*; `/iwg orgs add {name} #tag` adds strategies "
+                    "to it, `/iwg orgs rename {name} to <new name>` renames it.",
+                    typed=_quote(short),
+                    **known,
+                )
             if short_key and short_key == other_key:
-                return f"“{_quote(short)}” is already the name of {known}"
+                return _(
+                    "“{typed}” is already the name of *{label}*; `/iwg orgs add {name} #tag` adds strategies "
+                    "to it, `/iwg orgs rename {name} to <new name>` renames it.",
+                    typed=_quote(short),
+                    **known,
+                )
             if short_key and short_key.replace(" ", "") in acronyms(other_key):
-                return f"“{_quote(short)}” already stands for {known}"
+                return _(
+                    "“{typed}” already stands for *{label}*; `/iwg orgs add {name} #tag` adds strategies "
+                    "to it, `/iwg orgs rename {name} to <new name>` renames it.",
+                    typed=_quote(short),
+                    **known,
+                )
             if (
                 key in {other_key, other_short} - {""}
                 or _core(key) == _core(other_key)
@@ -305,5 +339,34 @@ class OrganisationService:
                 or other_key.replace(" ", "") in acronyms(key)
                 or difflib.SequenceMatcher(None, key, other_key).ratio() >= ALIKE
             ):
-                return f"“{_quote(name)}” already exists as {known}"
+                return _(
+                    "“{typed}” already exists as *{label}*; `/iwg orgs add {name} #tag` adds strategies "
+                    "to it, `/iwg orgs rename {name} to <new name>` renames it.",
+                    typed=_quote(name),
+                    **known,
+                )
         return None
+
+
+def _held(listed: Organisation, held: list[int]) -> str:
+    """Why an organisation that holds open requests stays listed, naming the first of them."""
+    refs = ", ".join(f"TA-{n}" for n in held[:SHOWN_REQUESTS])
+    values = {"label": escape(listed.label), "refs": refs, "first": f"TA-{held[0]}"}
+    if len(held) > SHOWN_REQUESTS:
+        return ngettext(
+            "*{label}* holds {n} open request ({refs} and {more} more), so it stays listed. Reassign them with "
+            "`/ta assign {first} <organisation>` or close them with `/ta status`, then remove it.",
+            "*{label}* holds {n} open requests ({refs} and {more} more), so it stays listed. Reassign them with "
+            "`/ta assign {first} <organisation>` or close them with `/ta status`, then remove it.",
+            len(held),
+            more=number(len(held) - SHOWN_REQUESTS),
+            **values,
+        )
+    return ngettext(
+        "*{label}* holds {n} open request ({refs}), so it stays listed. Reassign them with "
+        "`/ta assign {first} <organisation>` or close them with `/ta status`, then remove it.",
+        "*{label}* holds {n} open requests ({refs}), so it stays listed. Reassign them with "
+        "`/ta assign {first} <organisation>` or close them with `/ta status`, then remove it.",
+        len(held),
+        **values,
+    )

@@ -10,6 +10,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.domain.permissions import require_own_or_coordinator
 from bot.errors import UserError, must_exist
+from bot.i18n import _, number
 from bot.parsing.poll_command import read_poll
 from storage.coordinators import CoordinatorRepository
 from storage.db import Storage
@@ -53,7 +54,7 @@ class PollService:
 
     def get(self, poll_id: int) -> Poll:
         return must_exist(
-            self.polls.get(poll_id), f"There is no poll P-{poll_id}.", "`/poll list` shows the open ones."
+            self.polls.get(poll_id), _("There is no poll P-{id}.", id=poll_id), _("`/poll list` shows the open ones.")
         )
 
     def vote(
@@ -66,11 +67,13 @@ class PollService:
             if ballot.outcome in (Vote.CAST, Vote.MOVED, Vote.WITHDRAWN):
                 self.outbox.add_unless_waiting(NoticeKind.POLL_UPDATE, poll.ref, poll.channel)
         if ballot.outcome is Vote.MISSING:
-            raise UserError(f"There is no poll {poll.ref} any more.")
+            raise UserError(_("There is no poll {ref} any more.", ref=poll.ref))
         if ballot.outcome is Vote.CLOSED:
-            raise UserError(f"{poll.ref} is closed; it takes no more votes.")
+            raise UserError(_("{ref} is closed; it takes no more votes.", ref=poll.ref))
         if ballot.outcome is Vote.INVALID:
-            raise UserError(f"{poll.ref} has no option {option + 1}, so no vote was counted.")
+            raise UserError(
+                _("{ref} has no option {number}, so no vote was counted.", ref=poll.ref, number=number(option + 1))
+            )
         return poll, ballot
 
     def in_message(self, poll_id: int, message: tuple[str | None, str | None]) -> Poll:
@@ -78,17 +81,20 @@ class PollService:
         in its value, and a value that names another poll than the message's is not ours."""
         poll = self.get(poll_id)
         if (poll.channel, poll.ts) != message:
-            raise UserError(f"That button is not in the message of {poll.ref}, so I did nothing.")
+            raise UserError(_("That button is not in the message of {ref}, so I did nothing.", ref=poll.ref))
         return poll
 
     def close(self, actor: str, poll_id: int) -> Poll:
         """Close it (its author or a coordinator), and queue the result's posting."""
         poll = self.get(poll_id)
         require_own_or_coordinator(
-            self.coordinators, actor, poll.author, f"Only the one who asked {poll.ref} and coordinators can close it."
+            self.coordinators,
+            actor,
+            poll.author,
+            _("Only the one who asked {ref} and coordinators can close it.", ref=poll.ref),
         )
         if not self._close(poll, actor):
-            raise UserError(f"{poll.ref} is already closed.")
+            raise UserError(_("{ref} is already closed.", ref=poll.ref))
         return self.get(poll_id)
 
     def posted(self, poll_id: int, ts: str) -> None:

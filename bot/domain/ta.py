@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.organisations import candidates
+from bot.domain.organisations import candidates, either
 from bot.domain.permissions import require_coordinator, require_own_or_coordinator
 from bot.errors import UserError, must_exist
+from bot.i18n import N_, _
 from bot.parsing.places import Where, keys_version, read_where, search_keys
 from bot.parsing.ta_command import REOPEN_USAGE, STATUS_USAGE, Edit, NewRequest
 from bot.parsing.ta_list_command import LIST_USAGE, ListQuery
 from bot.parsing.text import echo
+from bot.parsing.vocabulary import status_label
 from storage import Storage
 from storage.coordinators import CoordinatorRepository
 from storage.organisations import Organisation, OrganisationRepository
@@ -24,12 +26,13 @@ from storage.outbox import NoticeKind, OutboxRepository
 from storage.ta_requests import STATUSES, Stuck, TAFilter, TARequest, TARequestRepository
 
 # What kind of support a request asks for (the modal offers these; the one-liner leaves it open).
+# The labels are marked here and translated where they are shown: _(KINDS[kind]).
 KINDS = {
-    "training": "Training",
-    "advice": "Technical advice",
-    "evidence": "Evidence",
-    "action-plan": "National action plan",
-    "other": "Other",
+    "training": N_("Training"),
+    "advice": N_("Technical advice"),
+    "evidence": N_("Evidence"),
+    "action-plan": N_("National action plan"),
+    "other": N_("Other"),
 }
 
 # status -> the statuses `/ta status` may move it to (assigning is `/ta assign`'s job, and
@@ -81,8 +84,8 @@ class TAService:
     def get(self, request_id: int) -> TARequest:
         return must_exist(
             self.requests.get(request_id),
-            f"There is no request TA-{request_id}.",
-            "`/ta list all` shows every request.",
+            _("There is no request TA-{id}.", id=request_id),
+            _("`/ta list all` shows every request."),
         )
 
     def assign(
@@ -96,11 +99,14 @@ class TAService:
         """
         require_coordinator(self.coordinators, actor, "assign requests")
         with self.storage.write():
-            request = self._open(request_id, "assigned")
+            request = self._open(request_id, N_("{ref} is {status}, so it cannot be assigned."))
             if only_new and request.status != "new":
                 raise UserError(
-                    f"{request.ref} is already {request.status}; "
-                    f"`/ta assign {request.ref} <organisation> [@lead]` reassigns it."
+                    _(
+                        "{ref} is already {status}; `/ta assign {ref} <organisation> [@lead]` reassigns it.",
+                        ref=request.ref,
+                        status=status_label(request.status),
+                    )
                 )
             same_organisation = request.organisation_id == organisation.id
             lead = lead or (request.lead if same_organisation else None)
@@ -124,29 +130,36 @@ class TAService:
     def move(self, actor: str, request_id: int, status: str, note: str | None) -> TARequest:
         """`status` is one of STATUSES (bot/parsing/ta_command.py reads the words for them)."""
         if status not in STATUSES:
-            raise UserError(f"“{echo(status)}” is not a status.", STATUS_USAGE)
+            raise UserError(_("“{word}” is not a status.", word=echo(status)), STATUS_USAGE)
         with self.storage.write():
             request = self.get(request_id)
             require_own_or_coordinator(
                 self.coordinators,
                 actor,
                 request.lead,
-                f"Only coordinators and the lead of {request.ref} can change its status.",
+                _("Only coordinators and the lead of {ref} can change its status.", ref=request.ref),
             )
             if status == "assigned":
                 raise UserError(
-                    f"To assign {request.ref}, name the organisation: "
-                    f"`/ta assign {request.ref} <organisation> [@lead]`."
+                    _(
+                        "To assign {ref}, name the organisation: `/ta assign {ref} <organisation> [@lead]`.",
+                        ref=request.ref,
+                    )
                 )
             if status == request.status:
-                raise UserError(f"{request.ref} is already {status}; nothing changed.")
+                raise UserError(
+                    _("{ref} is already {status}; nothing changed.", ref=request.ref, status=status_label(status))
+                )
             if not request.is_open:
                 raise UserError(
-                    f"{request.ref} is {request.status}, so it is closed; a coordinator can bring it back with "
-                    f"`/ta reopen {request.ref}`."
+                    _(
+                        "{ref} is {status}, so it is closed; a coordinator can bring it back with `/ta reopen {ref}`.",
+                        ref=request.ref,
+                        status=status_label(request.status),
+                    )
                 )
             if status not in MOVES[request.status]:
-                raise UserError(f"{request.ref} is {request.status}; {_allowed(request.status)}", STATUS_USAGE)
+                raise UserError(_not_allowed(request), STATUS_USAGE)
             updated = self.requests.set_status(request.id, status, actor, note)
             self._refresh_announcements(request.ref)
             self._tell_requester(updated, actor)
@@ -166,11 +179,11 @@ class TAService:
         """Correct one field of an open request (its requester or a coordinator); the old
         value goes in the history and the requester is told when someone else changed it."""
         with self.storage.write():
-            request = self._open(request_id, "edited")
+            request = self._open(request_id, N_("{ref} is {status}, so it cannot be edited."))
             self.may_edit(actor, request)
             value = _stored(change)
             if value == _current(request, change.field):
-                raise UserError(f"{request.ref} already says that; nothing changed.")
+                raise UserError(_("{ref} already says that; nothing changed.", ref=request.ref))
             keys = search_keys(value) if change.field == "places" else None
             updated = self.requests.edit(request.id, actor, change.field, value, keys)
             self._refresh_announcements(request.ref)
@@ -182,12 +195,18 @@ class TAService:
     def may_edit(self, actor: str, request: TARequest) -> None:
         """Its requester and coordinators may correct an open request; others are told why not."""
         if not request.is_open:
-            raise UserError(f"{request.ref} is {request.status}, so it cannot be edited.")
+            raise UserError(
+                _(
+                    "{ref} is {status}, so it cannot be edited.",
+                    ref=request.ref,
+                    status=status_label(request.status),
+                )
+            )
         require_own_or_coordinator(
             self.coordinators,
             actor,
             request.requester,
-            f"Only the requester of {request.ref} and coordinators can change it.",
+            _("Only the requester of {ref} and coordinators can change it.", ref=request.ref),
         )
 
     def reopen(self, actor: str, request_id: int, note: str | None) -> TARequest:
@@ -197,7 +216,14 @@ class TAService:
         with self.storage.write():
             request = self.get(request_id)
             if request.is_open:
-                raise UserError(f"{request.ref} is {request.status}, so it is open already.", REOPEN_USAGE)
+                raise UserError(
+                    _(
+                        "{ref} is {status}, so it is open already.",
+                        ref=request.ref,
+                        status=status_label(request.status),
+                    ),
+                    REOPEN_USAGE,
+                )
             status, held = self._status_before_closing(request), request.organisation_id
             if held and self.organisations.get(held).removed:  # it left the group: assign it anew
                 status = "new"
@@ -246,16 +272,24 @@ class TAService:
         found = candidates(self.organisations, text)
         if found:
             names = ", ".join(o.short_name or o.name for o in found[:8])
-            raise UserError(f"“{echo(text)}” could be {echo(names, 300)}: type more of the name.", LIST_USAGE)
-        raise UserError(f"No member organisation is called “{echo(text)}”.", LIST_USAGE, "`/iwg orgs` lists them.")
+            raise UserError(
+                _("“{typed}” could be {names}: type more of the name.", typed=echo(text), names=echo(names, 300)),
+                LIST_USAGE,
+            )
+        raise UserError(
+            _("No member organisation is called “{typed}”.", typed=echo(text)),
+            LIST_USAGE,
+            _("`/iwg orgs` lists them."),
+        )
 
     def matching_organisations(self, request: TARequest) -> list[Organisation]:
         return self.organisations.offering(request.strategies)
 
-    def _open(self, request_id: int, doing: str) -> TARequest:
+    def _open(self, request_id: int, refusal: str) -> TARequest:
+        """The request, if it is open; else `refusal` (an N_ sentence with {ref} and {status})."""
         request = self.get(request_id)
         if not request.is_open:
-            raise UserError(f"{request.ref} is {request.status}, so it cannot be {doing}.")
+            raise UserError(_(refusal, ref=request.ref, status=status_label(request.status)))
         return request
 
     def _tell_requester(self, request: TARequest, actor: str, reopened: str | None = None) -> None:
@@ -268,11 +302,14 @@ class TAService:
             self.outbox.add(NoticeKind.TA_REQUESTER, request.ref, request.requester, change)
 
 
-def _allowed(status: str) -> str:
-    moves = MOVES[status]
+def _not_allowed(request: TARequest) -> str:
+    """Why `/ta status` cannot move it there, and where it can move."""
+    ref, status, moves = request.ref, status_label(request.status), MOVES[request.status]
     if not moves:
-        return "it is closed, so its status cannot change."
-    return "it can move to " + " or ".join(f"`{m}`" for m in moves) + "."
+        return _("{ref} is {status}; it is closed, so its status cannot change.", ref=ref, status=status)
+    allowed = either([f"`{status_label(m)}`" for m in moves])
+    # Translators: {moves} is one status or several joined by “or”, e.g. `completed` or `declined`
+    return _("{ref} is {status}; it can move to {moves}.", ref=ref, status=status, moves=allowed)
 
 
 # The one stuck rule, for the digest, the coordinator's App Home and `/ta list stuck`: a

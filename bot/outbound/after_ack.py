@@ -9,6 +9,7 @@ waiting on an upload or a Retry-After meanwhile.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -19,11 +20,29 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import failure
+from bot.i18n import N_, _
 from bot.render.blocks import error_reply
 
 log = logging.getLogger("iwg.after_ack")
 
 TRIGGER_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "trigger_exchanged"})
+
+# What a member is told when a form did not open or a file did not reach them, one whole
+# sentence for each `what` the handlers name (so a translator makes the words agree), the
+# general one for any other.
+NOT_OPENED = {
+    "the TA form": N_("Slack gave up waiting for the TA form to open; please try again."),
+    "the agenda form": N_("Slack gave up waiting for the agenda form to open; please try again."),
+    "the assign form": N_("Slack gave up waiting for the assign form to open; please try again."),
+    "the change form": N_("Slack gave up waiting for the change form to open; please try again."),
+    "the schedule form": N_("Slack gave up waiting for the schedule form to open; please try again."),
+    None: N_("Slack gave up waiting for {what} to open; please try again."),
+}
+NOT_SENT = {
+    "the CSV export": N_("I could not send the CSV export to your direct messages ({code}); please try again."),
+    "the calendar file": N_("I could not send the calendar file to your direct messages ({code}); please try again."),
+    None: N_("I could not send {what} to your direct messages ({code}); please try again."),
+}
 
 
 @dataclass(frozen=True)
@@ -85,11 +104,8 @@ class AfterAck:
                 if code not in TRIGGER_ERRORS:
                     raise
                 log.warning("%s not opened: %s", what, code)
-                tell(
-                    response_url,
-                    f"Slack gave up waiting for {what} to open; please try again.",
-                    about=f"{what} not opened",
-                )
+                problem = _(NOT_OPENED.get(what) or NOT_OPENED[None], what=what)
+                tell(response_url, problem, about=f"{what} not opened")
 
         self._submit(self._forms, run, what)
 
@@ -107,11 +123,8 @@ class AfterAck:
                 slack = isinstance(error, SlackApiError)
                 code = error.response.get("error", "") if slack else type(error).__name__
                 log.warning("%s not sent: %s", what, code if slack else failure(error))
-                tell(
-                    response_url,
-                    f"I could not send {what} to your direct messages ({code}); please try again.",
-                    about=f"{what} not sent",
-                )
+                problem = _(NOT_SENT.get(what) or NOT_SENT[None], what=what, code=code)
+                tell(response_url, problem, about=f"{what} not sent")
 
         self.run(run, what)
 
@@ -120,12 +133,15 @@ class AfterAck:
         wait(list(self._pending), timeout=timeout)
 
     def _submit(self, pool: ThreadPoolExecutor, work: Callable[[], object], what: str) -> None:
+        """`work` on `pool`, in the context it was asked from: the member's language (bot.i18n)."""
+        asked_in = contextvars.copy_context()
+
         def run() -> None:
             try:
                 work()
             except Exception as error:
                 log.error("%s failed: %s", what, failure(error))
 
-        future = pool.submit(run)
+        future = pool.submit(asked_in.run, run)
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)

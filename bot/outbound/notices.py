@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import N_, _, language
 from bot.outbound.after_ack import tell
 from bot.outbound.courier import CHANNEL_ERRORS, GAVE_UP, PERMANENT_ERRORS
 from bot.outbound.courier_client import LeasedClient
@@ -64,7 +65,14 @@ class NoticeSender:
             NoticeKind.CLICK_ANSWER: self.tell_asker,
             NoticeKind.DIGEST: self.digest,
         }.get(notice.kind, self.about_request)
-        return send(notice)
+        with language(self.language_for(notice.recipient)):
+            return send(notice)
+
+    def language_for(self, recipient: str | None) -> str:
+        """A member's DM in their language; what a channel reads in the group's (IWG_LANGUAGE)."""
+        if recipient and recipient[0] in "UW":
+            return self.services.languages.of(recipient, self.client)
+        return self.services.settings.language
 
     # --- polls -------------------------------------------------------------------------
 
@@ -155,15 +163,19 @@ class NoticeSender:
     def channel_problem(self, notice: Notice) -> Where:
         channel, code = notice.subject, notice.detail.get("error", "")
         if code in NOT_A_MEMBER:
-            what = (
-                f"I could not post in <#{channel}>: I am not a member of it, or it is private and I was not "
-                f"added. Posts meant for it (reminders, polls, results) are not reaching it. Invite me there with "
-                f"{INVITE}, or set IWG_CHANNEL to a channel I am in."
+            what = _(
+                "I could not post in <#{channel}>: I am not a member of it, or it is private and I was not "
+                "added. Posts meant for it (reminders, polls, results) are not reaching it. Invite me there with "
+                "{invite}, or set IWG_CHANNEL to a channel I am in.",
+                channel=channel,
+                invite=INVITE,
             )
         else:
-            what = (
-                f"Slack will not take my posts in <#{channel}> ({escape(code)}): posts meant for it are not "
-                "reaching it. If it was archived, set IWG_CHANNEL to the group's new channel."
+            what = _(
+                "Slack will not take my posts in <#{channel}> ({code}): posts meant for it are not "
+                "reaching it. If it was archived, set IWG_CHANNEL to the group's new channel.",
+                channel=channel,
+                code=escape(code),
             )
         return self.direct_message(notice, Reply.of(what, ":warning:"))
 
@@ -287,7 +299,7 @@ class NoticeSender:
         if notice.kind == NoticeKind.POLL_POST:
             self.services.polls.discard(parse_ref(notice.subject, "P"))
         if detail.get("asker"):
-            self._tell(detail, cannot_post(notice.recipient, detail.get("what", "that"), code, detail))
+            self._tell(detail, cannot_post(notice.recipient, detail.get("what", THAT), code, detail))
         elif code in CHANNEL_ERRORS and notice.recipient[:1] in "CG":
             if self.services.outbox.channel_problem(notice.recipient, code):
                 with self.services.storage.write():
@@ -306,21 +318,67 @@ NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 INVITE = "`/invite @IWG Bot`"  # how a member brings the bot into a channel
 
 
+# Why a post a member asked for was not made, one whole sentence for each `what` they
+# asked for (handlers/common.py's post_for, bot/domain/polls.py), so that a translator
+# makes the words agree; the general sentence for any other.
+_CANNOT_POST = {
+    (GAVE_UP, "your poll"): N_("I could not post your poll: Slack could not be reached for hours. Please try again."),
+    (GAVE_UP, "the agenda"): N_("I could not post the agenda: Slack could not be reached for hours. Please try again."),
+    (GAVE_UP, "the schedule"): N_(
+        "I could not post the schedule: Slack could not be reached for hours. Please try again."
+    ),
+    (GAVE_UP, None): N_("I could not post {what}: Slack could not be reached for hours. Please try again."),
+    ("refused", "your poll"): N_("Slack refused to post your poll ({code}); please try again."),
+    ("refused", "the agenda"): N_("Slack refused to post the agenda ({code}); please try again."),
+    ("refused", "the schedule"): N_("Slack refused to post the schedule ({code}); please try again."),
+    ("refused", None): N_("Slack refused to post {what} ({code}); please try again."),
+    ("members' DM", "your poll"): N_(
+        "I cannot post your poll in a direct message between members: no app can join one. "
+        "Type the command in a channel instead, after inviting me there with {invite}."
+    ),
+    ("members' DM", "the agenda"): N_(
+        "I cannot post the agenda in a direct message between members: no app can join one. "
+        "Type the command in a channel instead, after inviting me there with {invite}."
+    ),
+    ("members' DM", "the schedule"): N_(
+        "I cannot post the schedule in a direct message between members: no app can join one. "
+        "Type the command in a channel instead, after inviting me there with {invite}."
+    ),
+    ("members' DM", None): N_(
+        "I cannot post {what} in a direct message between members: no app can join one. "
+        "Type the command in a channel instead, after inviting me there with {invite}."
+    ),
+    ("not a member", "your poll"): N_(
+        "I could not post your poll in <#{channel}>: I am not a member of it. Invite me with {invite}, then try again."
+    ),
+    ("not a member", "the agenda"): N_(
+        "I could not post the agenda in <#{channel}>: I am not a member of it. Invite me with {invite}, then try again."
+    ),
+    ("not a member", "the schedule"): N_(
+        "I could not post the schedule in <#{channel}>: I am not a member of it. "
+        "Invite me with {invite}, then try again."
+    ),
+    ("not a member", None): N_(
+        "I could not post {what} in <#{channel}>: I am not a member of it. Invite me with {invite}, then try again."
+    ),
+}
+THAT = N_("that")  # what was not posted, when the notice does not say
+
+
 def cannot_post(channel: str, what: str, code: str, asked: dict) -> str:
     """Why `what` could not be posted in `channel`, and what can be done about it: an
     invitation where one is possible, another place where it is not (a DM or group DM
     between members, which no app can join). `asked`: the command it answers, if any."""
     if code == GAVE_UP:
-        return f"I could not post {what}: Slack could not be reached for hours. Please try again."
-    if code not in NOT_A_MEMBER:
-        return f"Slack refused to post {what} ({escape(code)}); please try again."
-    name = asked.get("channel_name", "")
-    if channel == asked.get("asked_in", channel) and (name == "directmessage" or name.startswith("mpdm-")):
-        return (
-            f"I cannot post {what} in a direct message between members: no app can join one. "
-            f"Type the command in a channel instead, after inviting me there with {INVITE}."
-        )
-    return f"I could not post {what} in <#{channel}>: I am not a member of it. Invite me with {INVITE}, then try again."
+        why = GAVE_UP
+    elif code not in NOT_A_MEMBER:
+        why = "refused"
+    else:
+        name = asked.get("channel_name", "")
+        in_dm = channel == asked.get("asked_in", channel) and (name == "directmessage" or name.startswith("mpdm-"))
+        why = "members' DM" if in_dm else "not a member"
+    template = _CANNOT_POST.get((why, what)) or _CANNOT_POST[(why, None)]
+    return _(template, what=_(what) if what else what, code=escape(code), channel=channel, invite=INVITE)
 
 
 def render_message(polls: PollRepository, client: WebClient, poll: Poll) -> Reply:

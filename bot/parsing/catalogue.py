@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_
+
 
 @dataclass(frozen=True)
 class Subcommand:
@@ -27,160 +29,168 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family(
         "/iwg",
-        "the bot itself: help, member organisations, coordinators, the digest",
+        N_("the bot itself: help, member organisations, coordinators, the digest"),
         (
-            Subcommand("/iwg help", "what the bot does and every command", "/iwg help"),
-            Subcommand("/iwg coordinators", "who coordinates the group", "/iwg coordinators"),
+            Subcommand("/iwg help", N_("what the bot does and every command"), "/iwg help"),
+            Subcommand("/iwg coordinators", N_("who coordinates the group"), "/iwg coordinators"),
             Subcommand(
-                "/iwg coordinators add @user", "makes someone a coordinator", "/iwg coordinators add @Amina", True
+                "/iwg coordinators add @user", N_("makes someone a coordinator"), "/iwg coordinators add @Amina", True
             ),
             Subcommand(
-                "/iwg coordinators remove @user", "stops someone coordinating", "/iwg coordinators remove @Amina", True
+                "/iwg coordinators remove @user",
+                N_("stops someone coordinating"),
+                "/iwg coordinators remove @Amina",
+                True,
             ),
-            Subcommand("/iwg orgs", "member organisations and the strategies each offers TA on", "/iwg orgs"),
+            Subcommand("/iwg orgs", N_("member organisations and the strategies each offers TA on"), "/iwg orgs"),
             Subcommand(
                 "/iwg orgs add <name> [(<short name>)] [#strategy …]",
-                "adds an organisation, or adds strategies to one",
+                N_("adds an organisation, or adds strategies to one"),
                 "/iwg orgs add World Health Organization (WHO) #parenting #laws",
                 True,
             ),
             Subcommand(
                 "/iwg orgs set <name> #strategy …",
-                "replaces the strategies an organisation offers (`none` clears them)",
+                N_("replaces the strategies an organisation offers (`none` clears them)"),
                 "/iwg orgs set WHO #parenting #response",
                 True,
             ),
             Subcommand(
                 "/iwg orgs rename <name> to <new name> [(<short name>)]",
-                "corrects an organisation's name or short name",
+                N_("corrects an organisation's name or short name"),
                 "/iwg orgs rename Together for Girls to Together for Girls (TfG)",
                 True,
             ),
             Subcommand(
                 "/iwg orgs remove <name>",
-                "removes an organisation that holds no open request",
+                N_("removes an organisation that holds no open request"),
                 "/iwg orgs remove Oxford University",
                 True,
             ),
-            Subcommand("/iwg digest", "sends you the weekly digest now", "/iwg digest", True),
+            Subcommand("/iwg digest", N_("sends you the weekly digest now"), "/iwg digest", True),
+            Subcommand(
+                "/iwg language [en|fr|es|ar|auto]",
+                N_("the language I answer you in (`auto`: your Slack language)"),
+                "/iwg language fr",
+            ),
         ),
     ),
     Family(
         "/ta",
-        "technical-assistance requests, from intake to completion",
+        N_("technical-assistance requests, from intake to completion"),
         (
-            Subcommand("/ta", "opens the request form", "/ta"),
+            Subcommand("/ta", N_("opens the request form"), "/ta"),
             Subcommand(
                 "/ta new <where>: <need> [#strategy …] [by <date>]",
-                "logs a request in one line; where is a country, several, a UN region or Global",
+                N_("logs a request in one line; where is a country, several, a UN region or Global"),
                 "/ta new Kenya, Uganda and Tanzania: training for social workers #response by end of March",
             ),
             Subcommand(
                 "/ta list [open|mine|all|closed|overdue|unassigned|stuck|<status>] [<where>] [#strategy]"
                 " [org <name>] [lead @user]",
-                "requests, newest first",
+                N_("requests, newest first"),
                 "/ta list overdue Uganda",
             ),
-            Subcommand("/ta show <id>", "one request with its history", "/ta show TA-7"),
+            Subcommand("/ta show <id>", N_("one request with its history"), "/ta show TA-7"),
             Subcommand(
                 "/ta assign <id> <organisation> [@lead]",
-                "brokers it to a member organisation",
+                N_("brokers it to a member organisation"),
                 "/ta assign TA-7 WHO @Amina",
                 True,
             ),
             Subcommand(
                 "/ta status <id> <status> [note]",
-                "moves it on (coordinators, the lead)",
+                N_("moves it on (coordinators, the lead)"),
                 "/ta status TA-7 in-progress first call held",
             ),
             Subcommand(
                 "/ta note <id> <text>",
-                "adds to its history and tells the requester and the lead",
+                N_("adds to its history and tells the requester and the lead"),
                 "/ta note TA-7 ministry confirmed dates",
             ),
             Subcommand(
                 "/ta edit <id> need|country|strategies|due <value>",
-                "corrects an open request (its requester, coordinators)",
+                N_("corrects an open request (its requester, coordinators)"),
                 "/ta edit TA-7 country Uganda",
             ),
             Subcommand(
                 "/ta reopen <id> [note]",
-                "brings a declined or completed request back to where it was",
+                N_("brings a declined or completed request back to where it was"),
                 "/ta reopen TA-7 the ministry wrote back",
                 True,
             ),
-            Subcommand("/ta export", "every request as a CSV file", "/ta export", True),
+            Subcommand("/ta export", N_("every request as a CSV file"), "/ta export", True),
         ),
     ),
     Family(
         "/meetings",
-        "the quarterly schedule, with reminders before each meeting",
+        N_("the quarterly schedule, with reminders before each meeting"),
         (
-            Subcommand("/meetings", "upcoming meetings", "/meetings"),
-            Subcommand("/meetings <year>", "that year's schedule", "/meetings 2024"),
-            Subcommand("/meetings post", "posts the schedule in the channel", "/meetings post", True),
+            Subcommand("/meetings", N_("upcoming meetings"), "/meetings"),
+            Subcommand("/meetings <year>", N_("that year's schedule"), "/meetings 2024"),
+            Subcommand("/meetings post", N_("posts the schedule in the channel"), "/meetings post", True),
             Subcommand(
                 "/meetings plan <year>",
-                "proposes that year's quarterly schedule from the latest year's pattern",
+                N_("proposes that year's quarterly schedule from the latest year's pattern"),
                 "/meetings plan 2027",
                 True,
             ),
             Subcommand(
                 "/meetings add <title> on <date> [at <time>[-<time>]] [until <date> [at <time>]] [in <place>]",
-                "schedules a meeting",
+                N_("schedules a meeting"),
                 "/meetings add Q1 meeting on 26 February at 14:00-16:00",
                 True,
             ),
             Subcommand(
                 "/meetings move <id> to <date> [at <time>[-<time>]]",
-                "moves one; its reminders follow and its agenda stays",
+                N_("moves one; its reminders follow and its agenda stays"),
                 "/meetings move M-3 to 3 March at 15:00",
                 True,
             ),
             Subcommand(
                 "/meetings edit <id> title|place|time <value>",
-                "changes a meeting's title, place (`virtual`) or time (`all day`)",
+                N_("changes a meeting's title, place (`virtual`) or time (`all day`)"),
                 "/meetings edit M-3 time 14:00-16:00",
                 True,
             ),
-            Subcommand("/meetings cancel <id>", "cancels one, and its reminders", "/meetings cancel M-3", True),
+            Subcommand("/meetings cancel <id>", N_("cancels one, and its reminders"), "/meetings cancel M-3", True),
             Subcommand(
-                "/meetings ics", "a calendar file of the upcoming meetings, and a feed to follow", "/meetings ics"
+                "/meetings ics", N_("a calendar file of the upcoming meetings, and a feed to follow"), "/meetings ics"
             ),
         ),
     ),
     Family(
         "/agenda",
-        "items for the next meeting",
+        N_("items for the next meeting"),
         (
-            Subcommand("/agenda [<meeting id>]", "items proposed, with proposer and minutes", "/agenda"),
+            Subcommand("/agenda [<meeting id>]", N_("items proposed, with proposer and minutes"), "/agenda"),
             Subcommand(
                 "/agenda add [<meeting id>] <item> [(<n> min)]",
-                "proposes an item for the next quarterly meeting, or the one named",
+                N_("proposes an item for the next quarterly meeting, or the one named"),
                 "/agenda add Update on the INSPIRE handbook (15 min)",
             ),
             Subcommand(
                 "/agenda move <item id> to <meeting id>",
-                "moves an item to another meeting (the proposer, coordinators)",
+                N_("moves an item to another meeting (the proposer, coordinators)"),
                 "/agenda move A-12 to M-9",
             ),
-            Subcommand("/agenda remove <id>", "withdraws one (the proposer, coordinators)", "/agenda remove A-12"),
-            Subcommand("/agenda post", "posts the agenda in the channel", "/agenda post", True),
+            Subcommand("/agenda remove <id>", N_("withdraws one (the proposer, coordinators)"), "/agenda remove A-12"),
+            Subcommand("/agenda post", N_("posts the agenda in the channel"), "/agenda post", True),
         ),
     ),
     Family(
         "/poll",
-        "quick decisions: dates, venues, priorities",
+        N_("quick decisions: dates, venues, priorities"),
         (
             Subcommand(
                 '/poll "Question?" "Option 1" "Option 2" […] [anonymous] [multiple] [hidden] [closes <when>]',
-                "posts a poll with a button per option",
+                N_("posts a poll with a button per option"),
                 '/poll "Q3 venue?" "Nairobi" "Virtual" closes in 3 days',
             ),
             Subcommand(
-                "/poll close <id>", "closes it and posts the result (its author, coordinators)", "/poll close P-5"
+                "/poll close <id>", N_("closes it and posts the result (its author, coordinators)"), "/poll close P-5"
             ),
-            Subcommand("/poll list", "open polls", "/poll list"),
+            Subcommand("/poll list", N_("open polls"), "/poll list"),
         ),
     ),
 )

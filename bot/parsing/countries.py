@@ -22,6 +22,7 @@ from functools import lru_cache
 import pycountry
 
 from bot.errors import UserError
+from bot.i18n import _, current
 from bot.parsing.slack_text import unescape
 from bot.parsing.text import echo
 
@@ -178,10 +179,6 @@ def match_country(text: str) -> Country | None:
     return _index()[0].get(_key(text))
 
 
-def _or(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
 class CountryTypo(UserError):
     """`find_country`'s answer to a misspelling, with the countries it may have meant, so
     a caller can take a single clear one (`/ta new kenia: …` is logged under Kenya)."""
@@ -207,31 +204,67 @@ def find_country(text: str, usage: str | None = None) -> Country:
         return country
     shown = echo("".join(c for c in text[:MAX_INPUT] if unicodedata.category(c) != "Cc"), 40).strip()
     if not shown:
-        raise UserError("Which country? Use its English name or ISO code, e.g. Kenya or KE.", usage)
+        raise UserError(_("Which country? Use its English name or ISO code, e.g. Kenya or KE."), usage)
     key = _key(text) if len(text) <= MAX_INPUT else ""  # "": nothing difflib could use
     index, by_code, names = _index()
     if key in _AMBIGUOUS:
-        which = _or([by_code[code].name for code in _AMBIGUOUS[key]])
-        raise UserError(f"“{shown}” could be {which}: which one?", usage)
+        one, other = (by_code[code].name for code in _AMBIGUOUS[key])
+        raise UserError(_("“{typed}” could be {one} or {other}: which one?", typed=shown, one=one, other=other), usage)
     if key in _HINTS:
-        hint = by_code[_HINTS[key]].name
-        raise UserError(f"I don't know a country called “{shown}”. Did you mean {hint}?", usage)
+        raise UserError(_did_you_mean(shown, [by_code[_HINTS[key]].name]), usage)
     close = difflib.get_close_matches(key, names, n=8, cutoff=0.75) if key else []
     suggestions = list(dict.fromkeys(index[k] for k in close))[:3]
     if suggestions:
         clear = len(suggestions) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= CLEAR_MATCH
         raise CountryTypo(
-            f"I don't know a country called “{shown}”. Did you mean {_or([c.name for c in suggestions])}?",
+            _did_you_mean(shown, [c.name for c in suggestions]),
             usage,
             suggestions,
             suggestions[0] if clear else None,
         )
     raise UserError(
-        f"I don't know a country called “{shown}”. Use its English name or ISO code, e.g. Kenya or KE.", usage
+        _("I don't know a country called “{typed}”. Use its English name or ISO code, e.g. Kenya or KE.", typed=shown),
+        usage,
     )
 
 
+def _did_you_mean(shown: str, names: list[str]) -> str:
+    """What a miss answers: the one to three countries `shown` may have meant."""
+    if len(names) > 2:
+        first, second, third = names[:3]
+        return _(
+            "I don't know a country called “{typed}”. Did you mean {first}, {second} or {third}?",
+            typed=shown,
+            first=first,
+            second=second,
+            third=third,
+        )
+    if len(names) == 2:
+        return _(
+            "I don't know a country called “{typed}”. Did you mean {first} or {second}?",
+            typed=shown,
+            first=names[0],
+            second=names[1],
+        )
+    return _("I don't know a country called “{typed}”. Did you mean {first}?", typed=shown, first=names[0])
+
+
 def country_name(code: str) -> str:
-    """The name to show for a stored alpha-2 code; an unknown code is shown as it is."""
+    """The name to show for a stored alpha-2 code, in the language being answered in
+    (Sénégal, Filipinas, كينيا: ISO's own translations); an unknown code is shown as it is."""
     country = _index()[1].get(code.upper())
-    return country.name if country else code
+    if country is None:
+        return code
+    return country.name if current() == "en" else _name_in(current(), country.code, country.name)
+
+
+@lru_cache(maxsize=None)
+def _name_in(language: str, code: str, shown: str) -> str:
+    """ISO 3166's name of `country` in `language`: its common name's translation, else its
+    short name's (pycountry's gettext catalogue); the English where ISO has none."""
+    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+    record = pycountry.countries.get(alpha_2=code)
+    for name in (shown, getattr(record, "common_name", ""), getattr(record, "name", "")):
+        if name and (translated := catalogue.gettext(name)) != name:
+            return translated
+    return shown

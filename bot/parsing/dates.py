@@ -34,7 +34,9 @@ from zoneinfo import ZoneInfo
 
 from dateparser import DateDataParser
 
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import _, current
 from bot.parsing.text import echo
 
 MAX_INPUT = 100  # longer than any date anyone types: refused before dateparser sees it
@@ -93,6 +95,11 @@ _NTH = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th"
 _RELATIVE_QUARTER = re.compile(r"^(?P<which>this|next)\s+quarter$", re.I | re.A)
 _PART_OF_MONTH = re.compile(rf"^(?P<part>early|mid|late)(?:\s*-\s*|\s+)(?P<month>\w+)(?:{_YEAR})?$", re.I | re.A)
 _PART_DAY = {"early": 10, "mid": 15, "late": None}  # None: the month's last day
+
+
+def shown_day(day: date) -> str:
+    """A day as a member reads it in a reply, `30 March 2027` (month names in their language)."""
+    return i18n.day(day, "d MMMM y")
 
 
 def _last_day(year: int, month: int) -> date:
@@ -159,7 +166,7 @@ def _numeric_dates(text: str, today: date) -> str:
                 found = date(candidate, month, day)
             except ValueError:
                 raise UserError(
-                    f"There is no day “{echo(match.group(0))}”: dates are day first, e.g. 30/03/2027."
+                    _("There is no day “{typed}”: dates are day first, e.g. 30/03/2027.", typed=echo(match.group(0)))
                 ) from None
             if year or found >= today:
                 return found.isoformat()
@@ -181,6 +188,13 @@ def _shown(text: str) -> str:
     return echo("".join(c for c in text[:MAX_INPUT] if c.isprintable() or c == " "), 40)
 
 
+def _languages(language: str) -> list[str]:
+    """The member's language, then English: "le 3 mars", "30 de marzo", "في 3 مارس" and
+    "30 March" all read; never all of dateparser's languages (slow, and it finds dates in
+    ordinary words)."""
+    return ["en"] if language == "en" else [language, "en"]
+
+
 def _parse(text: str, tz: ZoneInfo, now: datetime, settings: dict) -> tuple[datetime, str] | None:
     """(datetime, period) or None; period is "day", "week", "month", "year" or "time"."""
     if len(text) > MAX_INPUT or not _READABLE.search(text) or not text.isprintable():  # after split()
@@ -188,7 +202,7 @@ def _parse(text: str, tz: ZoneInfo, now: datetime, settings: dict) -> tuple[date
     local = _local(now, tz)
     settings = {**settings, "RELATIVE_BASE": local, "TIMEZONE": str(tz)}
     typed = _numeric_dates(text, local.date())
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(typed)
+    data = DateDataParser(languages=_languages(current()), settings=settings).get_date_data(typed)
     if not data.date_obj:
         return None
     if not re.search(r"\d{4}", typed) and data.date_obj.replace(tzinfo=None) - local > _FAR:
@@ -227,9 +241,11 @@ def parse_due_date(text: str, tz: ZoneInfo, now: datetime) -> date:
     today = _local(now, tz).date()
     day = _quarter_end(rest, today) or _part_of_month(rest, today) or _read_due(rest, tz, now, end_of)
     if day is None:
-        raise NotADate(f"I couldn't read “{_shown(text)}” as a date. Try e.g. 30 March 2027 or in 6 weeks.")
+        raise NotADate(
+            _("I couldn't read “{typed}” as a date. Try e.g. 30 March 2027 or in 6 weeks.", typed=_shown(text))
+        )
     if day < today:
-        raise UserError(f"{day.day} {day:%B %Y} is in the past; a due date must be today or later.")
+        raise UserError(_("{day} is in the past; a due date must be today or later.", day=shown_day(day)))
     return day
 
 
@@ -298,7 +314,10 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     parsed = _parse(text, tz, now, _MOMENT)
     if not parsed:
         raise NotADate(
-            f"I couldn't read “{_shown(text)}” as a date and time. Try e.g. 30 March 2027 14:00 or tomorrow 9am."
+            _(
+                "I couldn't read “{typed}” as a date and time. Try e.g. 30 March 2027 14:00 or tomorrow 9am.",
+                typed=_shown(text),
+            )
         )
     local_now = _local(now, tz)
     if (
@@ -307,7 +326,9 @@ def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
         and local_now.strftime("%H:%M") not in text
     ):
         # a time was typed but dateparser kept the clock's: "at 25:00", "99pm"
-        raise NotADate(f"I couldn't read the time in “{_shown(text)}”. Try e.g. 14:00 or 2pm.")
+        raise NotADate(_("I couldn't read the time in “{typed}”. Try e.g. 14:00 or 2pm.", typed=_shown(text)))
     if parsed[1] in ("month", "year") and not _COUNTED.search(text):
-        raise UserError(f"“{_shown(text)}” names a month or a year; which day? Try e.g. 30 March 2027 14:00.")
+        raise UserError(
+            _("“{typed}” names a month or a year; which day? Try e.g. 30 March 2027 14:00.", typed=_shown(text))
+        )
     return parsed[0].astimezone(timezone.utc)

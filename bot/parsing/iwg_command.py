@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.parsing.catalogue import usage
 from bot.parsing.slack_text import escape, truncate
 from bot.parsing.strategies import TAG_LIST, channel_tag, find_strategy
 from bot.parsing.text import clean_text, echo
 
+LANGUAGE_USAGE = usage("/iwg language")
 ORGS_USAGE = usage("/iwg orgs", "/iwg orgs add", "/iwg orgs set", "/iwg orgs rename", "/iwg orgs remove")
 ADD_USAGE = usage("/iwg orgs add")
 SET_USAGE = usage("/iwg orgs set")
@@ -72,7 +74,11 @@ def read_set(text: str) -> tuple[str, list[str]]:
     name = read_lookup(head, SET_USAGE)
     if not strategies:
         raise UserError(
-            f"Say which strategies *{_plain(name)}* offers, each with its #, or `none` to clear them. Tags: {TAG_LIST}",
+            _(
+                "Say which strategies *{name}* offers, each with its #, or `none` to clear them. Tags: {tags}",
+                name=_plain(name),
+                tags=TAG_LIST,
+            ),
             SET_USAGE,
         )
     return name, strategies
@@ -93,7 +99,7 @@ def rename_splits(text: str) -> list[tuple[str, str]]:
         splits = [(left, right) for left, right in splits if len(left) > 1 and left[-1] in _QUOTES]
     splits = [(left.strip(_QUOTES).strip(), right) for left, right in splits if left.strip(_QUOTES).strip()]
     if not splits:
-        raise UserError("Say the new name after `to`.", RENAME_USAGE)
+        raise UserError(_("Say the new name after `to`."), RENAME_USAGE)
     return splits
 
 
@@ -101,7 +107,8 @@ def read_new_name(text: str) -> NewName:
     """The `<new name> [(<short name>)]` of a rename; `()` clears the short name."""
     if _first_tag(text) is not None:
         raise UserError(
-            "A rename changes the name only; `/iwg orgs set <name> #strategy …` changes its strategies.", RENAME_USAGE
+            _("A rename changes the name only; `/iwg orgs set <name> #strategy …` changes its strategies."),
+            RENAME_USAGE,
         )
     name, short = _name_and_short(text, RENAME_USAGE)
     return NewName(name, short)
@@ -123,8 +130,12 @@ def split_tags(text: str, usage: str) -> tuple[str, list[str]]:
             continue
         if not _is_tag(word):
             raise UserError(
-                f"“{echo(word, 40)}” comes after the strategy tags. The name goes before them and "
-                f"only tags come last, each with its #, e.g. `#laws #safe`. Tags: {TAG_LIST}",
+                _(
+                    "“{typed}” comes after the strategy tags. The name goes before them and "
+                    "only tags come last, each with its #, e.g. `#laws #safe`. Tags: {tags}",
+                    typed=echo(word, 40),
+                    tags=TAG_LIST,
+                ),
                 usage,
             )
         tag, at = _one_tag(words, at, usage)
@@ -168,13 +179,14 @@ def _name_and_short(text: str, usage: str) -> tuple[str, str | None]:
     name = _tidy(clean_text(full_text, what="organisation's name", limit=NAME_LIMIT, usage=usage))
     if not re.search(r"[^\W_]", name):
         raise UserError(
-            "The organisation's name has no letters in it." if name else "The organisation's name is empty.", usage
+            _("The organisation's name has no letters in it.") if name else _("The organisation's name is empty."),
+            usage,
         )
     if short_text is None or not short_text.strip():
         return name, None if short_text is None else ""
     short = _tidy(clean_text(short_text, what="short name", limit=SHORT_LIMIT, usage=usage))
     if not re.search(r"[^\W_]", short):
-        raise UserError("The short name has no letters in it.", usage)
+        raise UserError(_("The short name has no letters in it."), usage)
     return name, short
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.i18n import N_, _, ngettext
 from bot.parsing.catalogue import usage
 from bot.parsing.meeting_when import read_when
 from bot.parsing.text import clean_text, echo
@@ -25,6 +26,7 @@ _ON = re.compile(r"\s+on\s+", re.IGNORECASE)
 _MINUTES = re.compile(r"\s*\(\s*([^()]{0,12}?)\s*(?:min|mins|minutes|m)\s*\)\s*$", re.IGNORECASE)
 AGENDA_USAGE = usage("/agenda add")
 MAX_MINUTES = 600
+SAY_WHEN = N_("Say when, after “on”.")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def read_meeting(text: str, zone: ZoneInfo, now: datetime) -> NewMeeting:
     14:00-16:00", "12-14 October 2027", "27 May at 14:00 until 28 May at 12:00"."""
     splits = list(_ON.finditer(text))
     if not splits:
-        raise UserError("Say when, after “on”.", ADD_USAGE)
+        raise UserError(_(SAY_WHEN), ADD_USAGE)
     problem = None
     for split in reversed(splits):  # the last "on" first: titles say "on" more often than dates do
         title, where = text[: split.start()], _WHERE.match(text[split.end() :].strip())
@@ -50,7 +52,7 @@ def read_meeting(text: str, zone: ZoneInfo, now: datetime) -> NewMeeting:
             return _meeting(title, where.group("when"), where.group("place"), zone, now)
         except UserError as refusal:
             problem = problem or refusal
-    raise UserError((problem.problem if problem else "Say when, after “on”."), ADD_USAGE)
+    raise UserError((problem.problem if problem else _(SAY_WHEN)), ADD_USAGE)
 
 
 def _meeting(title: str, when: str, place: str | None, zone: ZoneInfo, now: datetime) -> NewMeeting:
@@ -68,7 +70,7 @@ def read_agenda_item(text: str) -> tuple[str, int | None]:
     if match:
         typed, text = match.group(1), text[: match.start()]
         if not typed.isascii() or not typed.isdigit():
-            raise UserError(f"“{echo(typed)}” is not a number of minutes.", AGENDA_USAGE)
+            raise UserError(_("“{typed}” is not a number of minutes.", typed=echo(typed)), AGENDA_USAGE)
         minutes = check_minutes(int(typed))
     return clean_item(text), minutes
 
@@ -79,5 +81,12 @@ def clean_item(text: str) -> str:
 
 def check_minutes(minutes: int) -> int:
     if not 1 <= minutes <= MAX_MINUTES:
-        raise UserError(f"{minutes} minutes is not a time an item can take (1 to {MAX_MINUTES}).", AGENDA_USAGE)
+        shown = ngettext(
+            "{minutes} minute is not a time an item can take (1 to {most}).",
+            "{minutes} minutes is not a time an item can take (1 to {most}).",
+            minutes,
+            minutes=minutes,  # as typed (9999), not as a number is written (9,999)
+            most=MAX_MINUTES,
+        )
+        raise UserError(shown, AGENDA_USAGE)
     return minutes

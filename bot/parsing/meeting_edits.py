@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.parsing.catalogue import usage
 from bot.parsing.text import echo, require_ref
 
@@ -20,6 +21,7 @@ FIELDS = {
     "place": "place", "venue": "place", "location": "place", "where": "place",
     "time": "time", "times": "time", "hours": "time",
 }  # fmt: skip
+_SAY_NEW = {"title": N_("Say the new title."), "place": N_("Say the new place."), "time": N_("Say the new time.")}
 _MEETING_ID = re.compile(r"^m-?\d{1,9}$", re.IGNORECASE)  # an agenda item may begin with a number
 
 
@@ -27,10 +29,11 @@ def read_plan(text: str) -> tuple[int, bool]:
     """`2027` -> (2027, False); `2027 confirm` -> (2027, True): the typed *Schedule these*."""
     words = text.split()
     if not words or not (words[0].isascii() and words[0].isdigit() and len(words[0]) == 4):
-        shown = f"“{echo(words[0])}” is not a year." if words else "Say which year."
+        shown = _("“{typed}” is not a year.", typed=echo(words[0])) if words else _("Say which year.")
         raise UserError(shown, PLAN_USAGE)
     if len(words) > 2 or (len(words) == 2 and words[1].lower() not in _CONFIRM):
-        raise UserError(f"After the year I understand only `confirm`, not “{echo(' '.join(words[1:]))}”.", PLAN_USAGE)
+        shown = _("After the year I understand only `confirm`, not “{typed}”.", typed=echo(" ".join(words[1:])))
+        raise UserError(shown, PLAN_USAGE)
     return int(words[0]), len(words) == 2
 
 
@@ -39,14 +42,16 @@ def read_meeting_edit(text: str) -> tuple[int, str, str]:
     parts = text.split(None, 2)
     meeting_id = require_ref(parts[0] if parts else "", "M", "a meeting", EDIT_USAGE)
     if len(parts) < 2:
-        raise UserError("Say what to change: title, place or time.", EDIT_USAGE)
+        raise UserError(_("Say what to change: title, place or time."), EDIT_USAGE)
     word = parts[1].lower().rstrip(":")
     if word in ("date", "day", "when"):
-        raise UserError("A new day is a move.", usage("/meetings move"))
+        raise UserError(_("A new day is a move."), usage("/meetings move"))
     if word not in FIELDS:
-        raise UserError(f"I can change a meeting's title, place or time, not “{echo(parts[1])}”.", EDIT_USAGE)
+        shown = _("I can change a meeting's title, place or time, not “{typed}”.", typed=echo(parts[1]))
+        raise UserError(shown, EDIT_USAGE)
     if len(parts) < 3 or not parts[2].strip():
-        raise UserError(f"Say the new {FIELDS[word]}.", EDIT_USAGE)
+        say_new = _SAY_NEW[FIELDS[word]]
+        raise UserError(_(say_new), EDIT_USAGE)
     return meeting_id, FIELDS[word], parts[2].strip()
 
 
@@ -65,7 +70,7 @@ def read_agenda_move(text: str) -> tuple[int, int]:
     if len(words) == 3 and words[1].lower() == "to":
         words = [words[0], words[2]]
     if len(words) != 2:
-        raise UserError("Say which item and which meeting.", MOVE_ITEM_USAGE)
+        raise UserError(_("Say which item and which meeting."), MOVE_ITEM_USAGE)
     return (
         require_ref(words[0], "A", "an agenda item", MOVE_ITEM_USAGE),
         require_ref(words[1], "M", "a meeting", MOVE_ITEM_USAGE),

@@ -2,7 +2,8 @@
 the text of `/meetings move` (read_move) and of `/meetings edit <id> time` (retime).
 
 Single dates are read by dates.py (the group's zone, day first, the future preferred);
-ranges, which dateparser cannot read, are read here first. The choices:
+ranges, which dateparser cannot read, are read here first, after meeting_hours.py has
+split off the hours typed at the end. The choices:
 
 - All day unless a time is typed. Day ranges: `12-14 October 2027`, `26–28 June`,
   `12 Oct - 14 Oct 2027`, `30 June - 2 July`, `28 Dec 2027 - 2 Jan 2028` (any dash, or
@@ -37,9 +38,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.parsing.catalogue import usage
-from bot.parsing.dates import parse_moment
+from bot.parsing.dates import parse_moment, shown_day
+from bot.parsing.meeting_hours import Times, split_times
 from bot.parsing.text import echo, require_ref
 from storage.meetings import MeetingTimes
 
@@ -52,18 +56,6 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")  # hyphens, en 
 _MONTHS = {name.lower(): n for n in range(1, 13) for name in (calendar.month_name[n], calendar.month_abbr[n])}
 _MONTHS["sept"] = 9
 
-_CLOCK = r"(?:\d{1,2}(?:[:.h]\d{2}|h)?(?:\s*[ap]\.?m\.?)?|noon|midday)"
-_ZONE = r"(?:(?:utc|gmt)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?|[+-]\d{1,2}(?::?\d{2})?|(?-i:[A-Z]{2,5}))"
-# the times at the end of what is typed: "at 14:00-16:00", "from 2 to 4pm", "3pm EAT", "all day"
-_TIMES = re.compile(
-    rf"(?:(?P<lead>at|from|@)\s+)?(?P<t1>{_CLOCK})(?:\s*(?:-|to)\s*(?P<t2>{_CLOCK}))?(?:\s+(?P<zone>{_ZONE}))?"
-    r"|(?P<all_day>all[\s-]?day)",
-    re.I,
-)
-_ONE_CLOCK = re.compile(
-    r"(?P<hour>\d{1,2})(?:(?P<sep>[:.h])(?P<minute>\d{2})|(?P<h>h))?(?:\s*(?P<half>[ap])\.?m\.?)?|(?P<noon>noon|midday)",
-    re.I,
-)
 _TYPED_CLOCK = re.compile(r"\d\s*(?::|am\b|pm\b|h\b)|\b(?:noon|midday)\b", re.I)  # a time inside a date
 _AT = re.compile(r"\s+at\s+", re.I)
 _UNTIL = re.compile(r"\s+until\s+", re.I)
@@ -79,16 +71,6 @@ _BARE_DAY = re.compile(rf"(?:{_WEEKDAY})?(?P<day>\d{{1,2}}){_ORDINAL}", re.I)  #
 _MONTH_DAY = re.compile(rf"(?:{_WEEKDAY})?(?P<month>[a-z]+)\.?\s+(?P<day>\d{{1,2}}){_ORDINAL}{_LAST}{_YEAR}", re.I)
 _SEPARATOR = re.compile(r"\s*-\s*|\s+to\s+", re.I)
 Side = tuple[int, int, int | None] | str  # a range's end: (day, month, year or None), or text for dates.py
-
-
-@dataclass(frozen=True)
-class Times:
-    """The times typed at the end of a text (wall times as typed, and the zone if one was)."""
-
-    start: time | None
-    end: time | None
-    zone: str | None
-    all_day: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,63 +95,6 @@ def _usage(shown: str):
         raise UserError(refusal.problem, shown, refusal.hint) from None
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _clock(typed: str, paired: bool) -> tuple[int, int, str | None] | None:
-    """(hour, minute, "a"/"p" or None); None if not a time ("30.03"; "9" unless `paired`)."""
-    match = _ONE_CLOCK.fullmatch(typed.strip())
-    if match["noon"]:
-        return 12, 0, None
-    hour, minute, half = int(match["hour"]), int(match["minute"] or 0), (match["half"] or "").lower() or None
-    if (match["sep"] == "." and (hour > 23 or minute > 59)) or not (paired or match["sep"] or match["h"] or half):
-        return None
-    if minute > 59 or hour > 23 or (half and not 1 <= hour <= 12):
-        raise UserError(f"There is no time “{echo(typed)}”; try e.g. 14:00 or 2pm.")
-    return hour, minute, half
-
-
-def _hour(hour: int, half: str | None) -> int:
-    return hour if half is None or not 1 <= hour <= 12 else hour % 12 + (12 if half == "p" else 0)
-
-
-def _read_times(match: re.Match, bare: bool) -> Times | None:
-    """The Times a _TIMES match says, or None when it is not times after all."""
-    if match["all_day"]:
-        return Times(None, None, None, all_day=True)
-    paired = bare or bool(match["lead"])
-    first = _clock(match["t1"], paired)
-    second = match["t2"] and _clock(match["t2"], paired or first is not None)
-    if first is None and second:
-        first = _clock(match["t1"], True)  # "9-11:30": the marked end makes the start a time
-    if first is None or (match["t2"] and second is None):
-        return None
-    hour, minute, half = first
-    if not second:
-        return Times(time(_hour(hour, half), minute), None, match["zone"])
-    end_hour, end_minute, end_half = second
-    start, end = _hour(hour, half or end_half), _hour(end_hour, end_half or half)
-    if not half and end_half and (start, minute) > (end, end_minute):  # "11-1pm": 11:00-13:00
-        start = _hour(hour, "a" if end_half == "p" else "p")
-    if half == "a" and not end_half and (end, end_minute) <= (start, minute):  # "11am-1": 11:00-13:00
-        end = _hour(end_hour, "p")
-    return Times(time(start, minute), time(end, end_minute), match["zone"])
-
-
-def split_times(text: str, bare: bool = False) -> tuple[str, Times | None]:
-    """(the date part, the times at its end): "25 Feb at 14:00-16:00" -> ("25 Feb", 14:00-16:00);
-    with `bare`, hours without a mark ("9-11") are hours (what `/meetings edit … time` reads)."""
-    starts = [0] + [space.end() for space in re.finditer(r"\s+", text)]
-    for start in starts:
-        match = _TIMES.fullmatch(text, start)
-        if match and (found := _read_times(match, bare)):
-            if start == 0 and not bare and not match["lead"] and not match["t2"] and "." in (match["t1"] or ":"):
-                continue  # "12.10" alone is 12 October
-            return text[:start].strip(), found
-    return text.strip(), None
-
-
 def _side(text: str) -> Side:
     match = _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text)
     month = match and not match["last"] and _MONTHS.get(match["month"].lower())
@@ -181,7 +106,7 @@ def _side(text: str) -> Side:
 def _checked(day: int, month: int, year: int | None) -> Side:
     most = calendar.monthrange(year or 2028, month)[1]  # without a year, a leap year's
     if not 1 <= day <= most:
-        raise UserError(f"There is no {day} {calendar.month_name[month]}{f' {year}' if year else ''}.")
+        raise _no_such_day(day, month, year)
     return day, month, year
 
 
@@ -205,6 +130,13 @@ def _range(text: str) -> tuple[Side, Side] | None:
     return None
 
 
+def _no_such_day(day: int, month: int, year: int | None) -> UserError:
+    name = i18n.day(date(2028, month, 1), "MMMM")  # the month's name as a date writes it
+    if year:
+        return UserError(_("There is no {day} {month} {year}.", day=day, month=name, year=year))
+    return UserError(_("There is no {day} {month}.", day=day, month=name))
+
+
 def _read_side(side: Side, after: date, zone: ZoneInfo, now: datetime) -> date:
     """The day `side` names: its year if typed, else the first such day from `after` on."""
     if isinstance(side, str):
@@ -214,7 +146,7 @@ def _read_side(side: Side, after: date, zone: ZoneInfo, now: datetime) -> date:
     for candidate in [year] if year else range(after.year, after.year + 9):
         if calendar.monthrange(candidate, month)[1] >= day and (year or date(candidate, month, day) >= after):
             return date(candidate, month, day)
-    raise UserError(f"There is no {day} {calendar.month_name[month]} {year}.")
+    raise _no_such_day(day, month, year)
 
 
 def _days(left: Side, right: Side, zone: ZoneInfo, now: datetime) -> tuple[date, date]:
@@ -249,21 +181,21 @@ def read_typed(text: str, zone: ZoneInfo, now: datetime) -> Typed:
     main, until = ([*_UNTIL.split(text, maxsplit=1), None])[:2]
     when, times = split_times(main)
     if not when:
-        raise UserError("Say which day, e.g. 26 February at 14:00-16:00.")
+        raise UserError(_("Say which day, e.g. 26 February at 14:00-16:00."))
     sides = _range(when)
     until_day, until_times = split_times(until) if until is not None else ("", None)
     block = bool(until_day)  # an until time is on the last day, not each day's end
     if sides and until_day:
-        raise UserError("Say the last day once: 12-14 October, or 12 October until 14 October.")
+        raise UserError(_("Say the last day once: 12-14 October, or 12 October until 14 October."))
     if sides and isinstance(sides[0], str) and (early := split_times(sides[0]))[1]:
         # "27 May 14:00 - 28 May 12:00": one block, as until says it
         if until is not None or (times and (times.end or times.all_day)):
-            raise UserError("Say the end once, e.g. 27 May at 14:00 until 28 May at 12:00.")
+            raise UserError(_("Say the end once, e.g. 27 May at 14:00 until 28 May at 12:00."))
         sides, times, until_times, block = (_side(early[0]), sides[1]), early[1], times, True
     if until_times and (until_times.end or until_times.all_day or (times and times.end)):
-        raise UserError("Say the end once, e.g. 25 February 14:00-16:00 or 14:00 until 16:00.")
+        raise UserError(_("Say the end once, e.g. 25 February 14:00-16:00 or 14:00 until 16:00."))
     if times and times.all_day and until_times:
-        raise UserError("An all-day meeting ends with its last day; say `until <date>` without a time.")
+        raise UserError(_("An all-day meeting ends with its last day; say `until <date>` without a time."))
     if sides:
         first, last = _days(*sides, zone, now)
     elif until_day:
@@ -280,14 +212,16 @@ def _in_zone(first: date, last: date | None, times: Times | None, until: Times |
     """The typed days and times made the group's wall times."""
     if times is None or times.start is None:
         if until:
-            raise UserError("An end time needs a start time too, e.g. 14:00 until 16:00.")
+            raise UserError(_("An end time needs a start time too, e.g. 14:00 until 16:00."))
         return Typed(first, last, all_day=bool(times and times.all_day))
     begins = _local(first, times.start, times.zone, zone, now)
     typed = Typed(begins.date(), last and last + (begins.date() - first), begins.time())
     if times.end or (until and not block):  # each day's end
         ends = _local(first, times.end or until.start, times.zone if times.end else until.zone or times.zone, zone, now)
         if ends.date() != begins.date():
-            raise UserError(f"In {zone.key} that runs past midnight; say it with until, e.g. until 28 May at 01:00.")
+            raise UserError(
+                _("In {zone} that runs past midnight; say it with until, e.g. until 28 May at 01:00.", zone=zone.key)
+            )
         return replace(typed, end=ends.time())
     if until:  # the end on the last day
         ends = _local(last or first, until.start, until.zone or times.zone, zone, now)
@@ -299,10 +233,20 @@ def build(typed: Typed, zone: ZoneInfo) -> MeetingTimes:
     """The MeetingTimes `typed` makes, or a refusal saying what does not hold together."""
     first, last, start = typed.first, typed.last, typed.start
     if last and last < first:
-        raise UserError(f"It ends ({_day(last)}) before it starts ({_day(first)}).")
+        raise UserError(_("It ends ({end}) before it starts ({start}).", end=shown_day(last), start=shown_day(first)))
     days = (last - first).days + 1 if last else 1
     if days > MAX_DAYS:
-        raise UserError(f"{_day(first)} to {_day(last)} is {days} days; is that one meeting? ({MAX_DAYS} at most)")
+        first_day, last_day = shown_day(first), shown_day(last)
+        many = ngettext(
+            "{first} to {last} is {days} day; is that one meeting? ({most} at most)",
+            "{first} to {last} is {days} days; is that one meeting? ({most} at most)",
+            days,
+            first=first_day,
+            last=last_day,
+            days=days,
+            most=MAX_DAYS,
+        )
+        raise UserError(many)
     last = last if days > 1 else None
     if start is None:
         midnight = datetime.combine(first, time(0), zone).astimezone(timezone.utc)
@@ -329,14 +273,14 @@ def build(typed: Typed, zone: ZoneInfo) -> MeetingTimes:
 
 def _backwards(start: time, end: time, later_day: bool = False) -> str:
     if end == start and not later_day:
-        return f"It ends when it starts ({start:%H:%M}); give its end, e.g. 14:00-16:00."
-    return f"It ends ({end:%H:%M}) before it starts ({start:%H:%M})."
+        return _("It ends when it starts ({start}); give its end, e.g. 14:00-16:00.", start=f"{start:%H:%M}")
+    return _("It ends ({end}) before it starts ({start}).", end=f"{end:%H:%M}", start=f"{start:%H:%M}")
 
 
 def _not_past(times: MeetingTimes, zone: ZoneInfo, now: datetime) -> MeetingTimes:
     if times.start_date < now.astimezone(zone).date() if times.all_day else times.starts_at < now:
-        shown = _day(times.start_date) + ("" if times.all_day else f" {times.start_time:%H:%M}")
-        raise UserError(f"{shown} is in the past; a meeting must be in the future.")
+        shown = shown_day(times.start_date) + ("" if times.all_day else f" {times.start_time:%H:%M}")
+        raise UserError(_("{when} is in the past; a meeting must be in the future.", when=shown))
     return times
 
 
@@ -350,11 +294,11 @@ def read_when(text: str, zone: ZoneInfo, now: datetime) -> MeetingTimes:
 def read_move(text: str, zone: ZoneInfo, now: datetime, current: MeetingTimes) -> tuple[int, MeetingTimes]:
     """`M-3 to 3 March [at 15:00[-17:00]]` -> (3, its new times); what is not said is kept."""
     with _usage(MOVE_USAGE):
-        head, _, rest = text.strip().partition(" ")
+        head, _space, rest = text.strip().partition(" ")
         meeting_id = require_ref(head, "M", "a meeting", MOVE_USAGE)
         rest = _LEAD.sub("", rest.strip())
         if not rest:
-            raise UserError("Say when to, e.g. `to 3 March at 15:00`.")
+            raise UserError(_("Say when to, e.g. `to 3 March at 15:00`."))
         typed = read_typed(rest, zone, now)
         return meeting_id, _not_past(build(kept(typed, current, zone), zone), zone, now)
 
@@ -366,7 +310,12 @@ def retime(current: MeetingTimes, text: str, zone: ZoneInfo) -> MeetingTimes:
         text = " ".join(_DASHES.sub("-", text).split())
         rest, times = split_times(text, bare=True)
         if rest or times is None:
-            raise UserError(f"I couldn't read “{echo(text)}” as a time. Try e.g. 14:00-16:00, 2-4pm, 15:00 or all day.")
+            raise UserError(
+                _(
+                    "I couldn't read “{typed}” as a time. Try e.g. 14:00-16:00, 2-4pm, 15:00 or all day.",
+                    typed=echo(text),
+                )
+            )
         typed = _in_zone(current.start_date, None, times, None, False, zone, current.starts_at)
         return build(kept(typed, current, zone), zone)
 
@@ -390,5 +339,10 @@ def kept(typed: Typed, current: MeetingTimes, zone: ZoneInfo) -> Typed:
         return replace(typed, last=last, until=current.end_time)
     ends = datetime.combine(typed.first, typed.start) + was
     if ends.date() != typed.first:
-        raise UserError(f"Starting at {typed.start:%H:%M} it would run past midnight; give its end, e.g. 15:00-17:00.")
+        raise UserError(
+            _(
+                "Starting at {start} it would run past midnight; give its end, e.g. 15:00-17:00.",
+                start=f"{typed.start:%H:%M}",
+            )
+        )
     return replace(typed, last=last, end=ends.time())

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.errors import UserError
+from bot.i18n import N_, _, current, in_language, ngettext
 from bot.parsing.countries import CLEAR_MATCH, CountryTypo, country_name, find_country, match_country, name_key
 from bot.parsing.text import echo
 
@@ -178,10 +179,14 @@ def place_name(code: str) -> str:
     return _region_name(code) if code in _REGIONS else country_name(code)
 
 
+# The last two of several places, as the language joins them: read back too (_separator).
+_AND = N_("{places} and {last}")
+
+
 def places_label(codes: str | list[str]) -> str:
     """ "KE UG TZ" -> "Kenya, Uganda and Tanzania"; "014" -> "Eastern Africa"."""
     names = [place_name(code) for code in (codes.split() if isinstance(codes, str) else codes)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else _(_AND, places=", ".join(names[:-1]), last=names[-1])
 
 
 # Bumped when search_keys' rule changes; with the region table's own contents it makes
@@ -236,7 +241,18 @@ def match_place(text: str) -> Place | None:
 
 # Between places: a comma, semicolon or slash, "&", or "and" (a name with "and" in it,
 # like Trinidad and Tobago, is tried whole first).
-_SEPARATOR = re.compile(r"\s*(?:[,;/]|&amp;|&|\band\b)\s*", re.IGNORECASE)
+_SEPARATOR = r"\s*(?:[,;/]|&amp;|&|\band\b{also})\s*"
+
+
+@lru_cache(maxsize=None)
+def _separator(language: str) -> re.Pattern:
+    """_SEPARATOR, with the language's own "and" between spaces when places_label writes
+    one (`Kenya, Uganda et Tanzania`), so a list the bot wrote (an edit form's) reads back."""
+    joined = in_language(language, _AND)
+    word = joined.removeprefix("{places}").removesuffix("{last}").strip()
+    plain = joined.startswith("{places}") and joined.endswith("{last}") and re.fullmatch(r"[^\W\d_]+", word)
+    also = rf"|(?<!\S){re.escape(word)}(?!\S)" if plain and word.casefold() != "and" else ""
+    return re.compile(_SEPARATOR.format(also=also), re.IGNORECASE)
 
 
 def read_where(text: str, usage: str | None = None, correct: bool = True) -> Where:
@@ -244,16 +260,33 @@ def read_where(text: str, usage: str | None = None, correct: bool = True) -> Whe
     `correct` (and listed in `corrected`); one that could be several is asked about."""
     if not text.strip():
         raise UserError(
-            "Which country or region? E.g. Kenya, or Kenya and Uganda, or Eastern Africa, or Global.", usage
+            _("Which country or region? E.g. Kenya, or Kenya and Uganda, or Eastern Africa, or Global."), usage
         )
     if len(text) > MAX_TEXT:
-        raise UserError(f"That is {len(text)} characters of places; name at most {MAX_PLACES}, or their region.", usage)
+        raise UserError(
+            ngettext(
+                "That is {length} character of places; name at most {most}, or their region.",
+                "That is {length} characters of places; name at most {most}, or their region.",
+                len(text),
+                length=len(text),  # as before, without grouping
+                most=MAX_PLACES,
+            ),
+            usage,
+        )
     whole = match_place(text)
     if whole:
         return _checked([whole], [], usage)
     pieces, separators = _split(text)
     if len(pieces) > 2 * MAX_PLACES:
-        raise UserError(f"That is {len(pieces)} places; name at most {MAX_PLACES}, or their region.", usage)
+        raise UserError(
+            ngettext(
+                "That is {n} place; name at most {most}, or their region.",
+                "That is {n} places; name at most {most}, or their region.",
+                len(pieces),
+                most=MAX_PLACES,
+            ),
+            usage,
+        )
     places, corrected = [], []
     start = 0
     while start < len(pieces):
@@ -267,11 +300,12 @@ def read_where(text: str, usage: str | None = None, correct: bool = True) -> Whe
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
-    parts = _SEPARATOR.split(text)
-    separators = _SEPARATOR.findall(text)
+    separator = _separator(current())
+    parts = separator.split(text)
+    separators = separator.findall(text)
     if any(not part.strip() for part in parts):  # "Kenya,, Uganda" or a trailing "and"
         kept = [(part, sep) for part, sep in zip(parts, [*separators, ""]) if part.strip()]
-        parts, separators = [p for p, _ in kept], [s for _, s in kept][:-1]
+        parts, separators = [p for p, _sep in kept], [s for _part, s in kept][:-1]
     return parts, separators
 
 
@@ -309,18 +343,43 @@ def _one_place(text: str, usage: str | None, correct: bool) -> Place:
         return clear
     if guesses:
         shown = echo(text.strip(), 40)
-        names = [g.name for g in guesses[:3]]
-        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-        problem = f"I don't know a country or region called “{shown}”. Did you mean {which}?"
+        problem = _did_you_mean(shown, [g.name for g in guesses[:3]])
     raise UserError(problem, usage)
 
 
 def _checked(places: list[Place], corrected: list, usage: str | None) -> Where:
     unique = list(dict.fromkeys(places))
     if any(p.code == GLOBAL for p in unique) and len(unique) > 1:
-        raise UserError("Global already covers every country: name Global alone, or the places.", usage)
+        raise UserError(_("Global already covers every country: name Global alone, or the places."), usage)
     if len(unique) > MAX_PLACES:
         raise UserError(
-            f"That is {len(unique)} places; name at most {MAX_PLACES}, or their region (e.g. Eastern Africa).", usage
+            ngettext(
+                "That is {n} place; name at most {most}, or their region (e.g. Eastern Africa).",
+                "That is {n} places; name at most {most}, or their region (e.g. Eastern Africa).",
+                len(unique),
+                most=MAX_PLACES,
+            ),
+            usage,
         )
     return Where(tuple(unique), tuple(corrected))
+
+
+def _did_you_mean(shown: str, names: list[str]) -> str:
+    """What a miss answers: the one to three places `shown` may have meant."""
+    if len(names) > 2:
+        first, second, third = names[:3]
+        return _(
+            "I don't know a country or region called “{typed}”. Did you mean {first}, {second} or {third}?",
+            typed=shown,
+            first=first,
+            second=second,
+            third=third,
+        )
+    if len(names) == 2:
+        return _(
+            "I don't know a country or region called “{typed}”. Did you mean {first} or {second}?",
+            typed=shown,
+            first=names[0],
+            second=names[1],
+        )
+    return _("I don't know a country or region called “{typed}”. Did you mean {first}?", typed=shown, first=names[0])

@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.parsing.catalogue import usage
 from bot.parsing.dates import parse_moment
 from bot.parsing.text import clean_text, echo
@@ -45,33 +46,50 @@ def read_poll(text: str, zone: ZoneInfo, now: datetime) -> NewPoll:
     """Quoted question and options (straight or curly quotes), then flags and `closes <when>`."""
     quoted, words, closes = _tokens(text)
     if not quoted:
-        raise UserError("Put the question and each option in quotes.", USAGE)
+        raise UserError(_("Put the question and each option in quotes."), USAGE)
     question, options = quoted[0], quoted[1:]
     bare = [w for w in words if w.lower() not in FLAGS]
     if len(options) < MIN_OPTIONS and bare:  # `"Where?" Bogotá, Nairobi`: the options typed without quotes
-        raise UserError(f"Put each option in quotes too, e.g. `{_quoted(question, options, bare)}`", USAGE)
+        raise UserError(
+            _("Put each option in quotes too, e.g. `{example}`", example=_quoted(question, options, bare)), USAGE
+        )
     if len(options) < MIN_OPTIONS:
-        raise UserError(f"A poll needs at least {MIN_OPTIONS} options; this one has {len(options)}.", USAGE)
+        shown = ngettext(
+            "A poll needs at least {n} option; this one has {count}.",
+            "A poll needs at least {n} options; this one has {count}.",
+            MIN_OPTIONS,
+            count=len(options),
+        )
+        raise UserError(shown, USAGE)
     if len(options) > MAX_OPTIONS:
-        raise UserError(f"A poll takes at most {MAX_OPTIONS} options; this one has {len(options)}.", USAGE)
+        shown = ngettext(
+            "A poll takes at most {n} option; this one has {count}.",
+            "A poll takes at most {n} options; this one has {count}.",
+            MAX_OPTIONS,
+            count=len(options),
+        )
+        raise UserError(shown, USAGE)
     question = clean_text(question, what="question", limit=QUESTION_LIMIT, usage=USAGE)
     options = [clean_text(o, what=f"option {n}", limit=OPTION_LIMIT, usage=USAGE) for n, o in enumerate(options, 1)]
     if len({o.casefold() for o in options}) < len(options):
-        raise UserError("Two options are the same; each must differ.", USAGE)
+        raise UserError(_("Two options are the same; each must differ."), USAGE)
     unknown = [w for w in words if w.lower() not in FLAGS]
     if unknown:
         raise UserError(
-            f"I don't know “{echo(unknown[0])}”: options go in quotes, and the words after them can be "
-            "anonymous, multiple, hidden and closes <when>.",
+            _(
+                "I don't know “{typed}”: options go in quotes, and the words after them can be "
+                "anonymous, multiple, hidden and closes <when>.",
+                typed=echo(unknown[0]),
+            ),
             USAGE,
         )
     closes_at = None
     if closes is not None:
         if not closes.strip():
-            raise UserError("Say when it closes, e.g. closes in 3 days.", USAGE)
+            raise UserError(_("Say when it closes, e.g. closes in 3 days."), USAGE)
         closes_at = parse_moment(closes, zone, now)
         if closes_at <= now:
-            raise UserError(f"“{echo(closes)}” is in the past; a poll must close in the future.", USAGE)
+            raise UserError(_("“{typed}” is in the past; a poll must close in the future.", typed=echo(closes)), USAGE)
     flags = {w.lower() for w in words}
     return NewPoll(question, options, "anonymous" in flags, "multiple" in flags, "hidden" in flags, closes_at)
 
@@ -93,7 +111,7 @@ def _tokens(text: str) -> tuple[list[str], list[str], str | None]:
         if char in QUOTES:
             end = _closing(text, i)
             if end is None:
-                raise UserError(f"A quote is not closed: {echo(text[i:], 40)}", USAGE)
+                raise UserError(_("A quote is not closed: {typed}", typed=echo(text[i:], 40)), USAGE)
             quoted.append(text[i + 1 : end])
             i = end + 1
         elif char.isspace():

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.parsing.slack_text import unescape
 from bot.parsing.text import echo
 
@@ -22,19 +23,19 @@ MAX_WORD = 60  # longer than any strategy name
 @dataclass(frozen=True)
 class Strategy:
     tag: str  # what is stored and shown, without the "#"
-    name: str
+    name: str  # in English, marked for translation: shown as _(strategy.name)
 
 
 STRATEGIES: tuple[Strategy, ...] = (
-    Strategy("laws", "Implementation and enforcement of laws"),
-    Strategy("norms", "Norms and values"),
-    Strategy("safe", "Safe environments"),
-    Strategy("parenting", "Parent and caregiver support"),
-    Strategy("income", "Income and economic strengthening"),
-    Strategy("response", "Response and support services"),
-    Strategy("education", "Education and life skills"),
-    Strategy("multisectoral", "Multisectoral actions and coordination"),
-    Strategy("monitoring", "Monitoring and evaluation"),
+    Strategy("laws", N_("Implementation and enforcement of laws")),
+    Strategy("norms", N_("Norms and values")),
+    Strategy("safe", N_("Safe environments")),
+    Strategy("parenting", N_("Parent and caregiver support")),
+    Strategy("income", N_("Income and economic strengthening")),
+    Strategy("response", N_("Response and support services")),
+    Strategy("education", N_("Education and life skills")),
+    Strategy("multisectoral", N_("Multisectoral actions and coordination")),
+    Strategy("monitoring", N_("Monitoring and evaluation")),
 )
 
 _ALIASES = {
@@ -73,8 +74,26 @@ def find_strategy(word: str, usage: str | None = None) -> Strategy:
     shown = echo("#" + word[:MAX_WORD].strip().lstrip("#"), 40)
     close = difflib.get_close_matches(key, _INDEX, n=4, cutoff=0.7) if key else []
     guesses = list(dict.fromkeys(f"#{_INDEX[k].tag}" for k in close))[:2]
-    maybe = f" Did you mean {' or '.join(guesses)}?" if guesses else ""
-    raise UserError(f"“{shown}” is not an INSPIRE strategy.{maybe} Tags: {TAG_LIST}", usage)
+    raise UserError(_not_a_strategy(shown, guesses), usage)
+
+
+def _not_a_strategy(shown: str, guesses: list[str]) -> str:
+    if len(guesses) > 1:
+        return _(
+            "“{typed}” is not an INSPIRE strategy. Did you mean {tag} or {other}? Tags: {tags}",
+            typed=shown,
+            tag=guesses[0],
+            other=guesses[1],
+            tags=TAG_LIST,
+        )
+    if guesses:
+        return _(
+            "“{typed}” is not an INSPIRE strategy. Did you mean {tag}? Tags: {tags}",
+            typed=shown,
+            tag=guesses[0],
+            tags=TAG_LIST,
+        )
+    return _("“{typed}” is not an INSPIRE strategy. Tags: {tags}", typed=shown, tags=TAG_LIST)
 
 
 # A hashtag starts after whitespace or at the start (so not `C#`, `&#39;` or a URL's
@@ -97,7 +116,11 @@ def channel_tag(token: str, usage: str | None = None) -> Strategy | None:
     word = (channel[1] or "").strip()
     if not word:
         raise UserError(
-            f"Slack turned a strategy tag into a channel link. Type the tag as plain text, e.g. #education. Tags: {TAG_LIST}",
+            _(
+                "Slack turned a strategy tag into a channel link. Type the tag as plain text, e.g. #education."
+                " Tags: {tags}",
+                tags=TAG_LIST,
+            ),
             usage,
         )
     return find_strategy(word, usage)

@@ -6,17 +6,20 @@ rules (bot/domain/ta.py) take. `/ta list` has its own grammar (bot/parsing/ta_li
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.i18n import _, current, in_language
 from bot.parsing.catalogue import usage
 from bot.parsing.dates import NotADate, date_intended, parse_due_date
 from bot.parsing.places import Place, Where, read_where
 from bot.parsing.strategies import parse_tags
 from bot.parsing.text import clean_text, echo, parse_user, require_ref
+from bot.parsing.vocabulary import read_status as status_in_language
 from storage.ta_requests import STATUSES
 
 NEW_USAGE = usage("/ta new")
@@ -52,7 +55,17 @@ STATUS_WORDS = {
 # A "by …" at the end is a due date when it reads as one. When it does not, it is part of
 # the need ("training by phone", "by marine police") unless it looks meant as a date
 # ("by Febtember", "by Q5"): then it is left out of the need and the answer says so.
-_DUE = re.compile(r"^(?P<need>.*)\s+by\s+(?P<due>[^:]{1,60})$", re.IGNORECASE | re.DOTALL)  # the last "by"
+# In French, Spanish or Arabic the member's own words for "by" work too ("avant le 3 mars",
+# "para el 30 de marzo"), from the catalogue, beside the English.
+
+
+@functools.cache
+def _due_pattern(language: str) -> re.Pattern:
+    # Translators: the words that introduce a due date at the end of a request ("training by 30 March"),
+    # lower case; several may be given, separated by |, e.g. "avant le|d'ici le|pour le"
+    words = {"by", *(w.strip() for w in in_language(language, "by", "due date").split("|") if w.strip())}
+    markers = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?P<need>.*)\s+(?:{markers})\s+(?P<due>[^:]{{1,60}})$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,7 @@ def parse_new(text: str, zone: ZoneInfo, now: datetime) -> NewRequest:
     where_text, colon, rest = text.partition(":")
     if not colon or not where_text.strip():
         raise UserError(
-            "Start with the country (or countries, a region, Global) and a colon, then the need.", NEW_USAGE
+            _("Start with the country (or countries, a region, Global) and a colon, then the need."), NEW_USAGE
         )
     where = read_where(where_text, usage=NEW_USAGE)
     rest, strategies = parse_tags(rest, usage=NEW_USAGE)
@@ -88,7 +101,7 @@ def parse_new(text: str, zone: ZoneInfo, now: datetime) -> NewRequest:
 
 def _due_date(text: str, zone: ZoneInfo, now: datetime) -> tuple[str, date | None, str | None]:
     """(the need without its "by <date>", the date, what could not be read)."""
-    match = _DUE.match(text.strip())
+    match = _due_pattern(current()).match(text.strip())
     if not match:
         return text, None, None
     try:
@@ -102,12 +115,18 @@ def _due_date(text: str, zone: ZoneInfo, now: datetime) -> tuple[str, date | Non
 
 def read_status_word(words: list[str]) -> tuple[str | None, int]:
     """(the status the first words name, how many words), or (None, 0): `in progress` is two;
-    punctuation after it is not part of it (`done.`, `finished:`)."""
+    punctuation after it is not part of it (`done.`, `finished:`). A status is read in
+    English and as the member's language writes it (bot/parsing/vocabulary.py)."""
     plain = [word.lower().rstrip(".,:;!") for word in words[:2]]
     if len(plain) > 1 and f"{plain[0]} {plain[1]}" in STATUS_WORDS:
         return STATUS_WORDS[f"{plain[0]} {plain[1]}"], 2
     if plain and plain[0] in STATUS_WORDS:
         return STATUS_WORDS[plain[0]], 1
+    # a status as the member's language shows it (`en cours`, `terminé`)
+    if len(plain) > 1 and (status := status_in_language(f"{plain[0]} {plain[1]}")):
+        return status, 2
+    if plain and (status := status_in_language(plain[0])):
+        return status, 1
     return None, 0
 
 
@@ -121,7 +140,10 @@ def mentioned(word: str, usage_text: str) -> str | None:
     user = parse_user(word)
     if user is None and word.startswith("@") and len(word) > 1:
         raise UserError(
-            f"“{echo(word)}” is typed, not a mention: pick the person from Slack's list so it becomes a mention.",
+            _(
+                "“{typed}” is typed, not a mention: pick the person from Slack's list so it becomes a mention.",
+                typed=echo(word),
+            ),
             usage_text,
         )
     return user
@@ -129,7 +151,7 @@ def mentioned(word: str, usage_text: str) -> str | None:
 
 def read_assign(text: str) -> tuple[int, str, str | None]:
     """`TA-7 World Health Organization @Amina` -> (7, "World Health Organization", "U…")."""
-    ref, _, rest = text.strip().partition(" ")
+    ref, _space, rest = text.strip().partition(" ")
     wanted = request_id(ref, ASSIGN_USAGE)
     words = rest.split()
     lead = mentioned(words[-1], ASSIGN_USAGE) if words else None
@@ -140,11 +162,11 @@ def read_status(text: str) -> tuple[int, str, str | None]:
     """`TA-7 in progress first call held` -> (7, "in-progress", "first call held")."""
     parts = text.strip().split()
     if len(parts) < 2:
-        raise UserError("Say which request and its new status.", STATUS_USAGE)
+        raise UserError(_("Say which request and its new status."), STATUS_USAGE)
     wanted = request_id(parts[0], STATUS_USAGE)
     status, used = read_status_word(parts[1:3])
     if status is None:
-        raise UserError(f"“{echo(parts[1])}” is not a status.", STATUS_USAGE)
+        raise UserError(_("“{typed}” is not a status.", typed=echo(parts[1])), STATUS_USAGE)
     rest = text.strip().split(maxsplit=1 + used)[1 + used :]
     note = clean_text(rest[0], what="note", limit=NEED_LIMIT, usage=STATUS_USAGE) if rest else None
     return wanted, status, note
@@ -181,11 +203,11 @@ def read_edit(text: str, zone: ZoneInfo, now: datetime) -> tuple[int, Edit]:
     """`TA-7 country Uganda` -> (7, Edit("places", where=Uganda)); `due none` clears the date."""
     parts = text.strip().split(maxsplit=2)
     if len(parts) < 3:
-        raise UserError("Say which request, what to change and its new value.", EDIT_USAGE)
+        raise UserError(_("Say which request, what to change and its new value."), EDIT_USAGE)
     wanted = request_id(parts[0], EDIT_USAGE)
     field_name = EDIT_FIELDS.get(parts[1].lower())
     if field_name is None:
-        raise UserError(f"“{echo(parts[1])}” is not something a request has.", EDIT_USAGE)
+        raise UserError(_("“{typed}” is not something a request has.", typed=echo(parts[1])), EDIT_USAGE)
     value = parts[2].strip()
     if field_name == "need":
         return wanted, Edit("need", need=clean_text(value, what="need", limit=NEED_LIMIT, usage=EDIT_USAGE))
@@ -195,7 +217,7 @@ def read_edit(text: str, zone: ZoneInfo, now: datetime) -> tuple[int, Edit]:
         rest, strategies = parse_tags(value, usage=EDIT_USAGE)
         rest = rest.replace(",", " ").strip()  # "#laws, #safe": the commas between tags
         if rest.lower() not in ("", "none") or (rest and strategies):
-            raise UserError("Give the strategy tags, e.g. #parenting #laws, or `none`.", EDIT_USAGE)
+            raise UserError(_("Give the strategy tags, e.g. #parenting #laws, or `none`."), EDIT_USAGE)
         return wanted, Edit("strategies", strategies=[s.tag for s in strategies])
     if value.lower() in ("none", "no date", "-"):
         return wanted, Edit("due", due=None)
@@ -203,11 +225,11 @@ def read_edit(text: str, zone: ZoneInfo, now: datetime) -> tuple[int, Edit]:
 
 
 def read_reopen(text: str) -> tuple[int, str | None]:
-    ref, _, rest = text.strip().partition(" ")
+    ref, _space, rest = text.strip().partition(" ")
     note = clean_text(rest, what="note", limit=NEED_LIMIT, usage=REOPEN_USAGE) if rest.strip() else None
     return request_id(ref, REOPEN_USAGE), note
 
 
 def read_note(text: str) -> tuple[int, str]:
-    ref, _, rest = text.strip().partition(" ")
+    ref, _space, rest = text.strip().partition(" ")
     return request_id(ref, NOTE_USAGE), clean_text(rest, what="note", limit=NEED_LIMIT, usage=NOTE_USAGE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.parsing.catalogue import usage
 from bot.parsing.places import Where, match_place, read_where
 from bot.parsing.strategies import parse_tags
@@ -52,7 +53,7 @@ def _is_keyword(words: list[str], i: int) -> bool:
 def parse_list(text: str, asker: str) -> ListQuery:
     rest, strategies = parse_tags(text, usage=LIST_USAGE)
     if len(strategies) > 1:
-        raise UserError("Give one strategy to filter by.", LIST_USAGE)
+        raise UserError(_("Give one strategy to filter by."), LIST_USAGE)
     words, found, place_words = rest.split(), {"flags": set()}, []
     i = 0
     while i < len(words):
@@ -97,7 +98,7 @@ def _read_scope(words: list[str], i: int, found: dict, place_words: list[str]) -
         place_words.append(words[i])  # not a keyword: part of the place, checked at the end
         return i + 1
     if found.get("scope") not in (None, scope):
-        raise UserError("Give one of `open`, `all`, `closed` or a status.", LIST_USAGE)
+        raise UserError(_("Give one of `open`, `all`, `closed` or a status."), LIST_USAGE)
     found["scope"] = scope
     return i + (used or 1)
 
@@ -108,9 +109,16 @@ def _read_organisation(words: list[str], i: int, found: dict) -> int:
         end += 1
     name = " ".join(words[i:end])
     if not name:
-        raise UserError("Say which organisation after `org`, e.g. `/ta list org WHO`.", LIST_USAGE)
+        raise UserError(_("Say which organisation after `org`, e.g. `/ta list org WHO`."), LIST_USAGE)
     if len(name) > ORGANISATION_LIMIT:
-        raise UserError(f"That organisation's name is over {ORGANISATION_LIMIT} characters.", LIST_USAGE)
+        raise UserError(
+            ngettext(
+                "That organisation's name is over {n} character.",
+                "That organisation's name is over {n} characters.",
+                ORGANISATION_LIMIT,
+            ),
+            LIST_USAGE,
+        )
     found["organisation"] = name
     return end
 
@@ -119,7 +127,7 @@ def _read_lead(words: list[str], i: int, asker: str, found: dict) -> int:
     word = words[i] if i < len(words) else ""
     lead = asker if word.lower() == "me" else mentioned(word, LIST_USAGE) if word else None
     if lead is None:
-        raise UserError("Say whose requests after `lead`: pick the person from Slack's list, or `me`.", LIST_USAGE)
+        raise UserError(_("Say whose requests after `lead`: pick the person from Slack's list, or `me`."), LIST_USAGE)
     found["lead"] = lead
     return i + 1
 

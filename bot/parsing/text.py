@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bot.errors import UserError
+from bot.i18n import _, ngettext
 from bot.parsing.slack_text import escape, truncate, unescape
 
 # A mention as Slack sends it with "escape users" on (<@U123|amina>), or @U123 as typed in
@@ -51,27 +52,216 @@ def require_ref(token: str, prefix: str, what: str, usage: str) -> int:
     """The ID in `token`, or a UserError saying what an ID of this kind looks like."""
     ref_id = parse_ref(token, prefix) if token.strip() else None
     if ref_id is None:
-        if token.strip():
-            raise UserError(f"“{echo(token)}” is not {what} ID; they look like {prefix}-7 (or just 7).", usage)
-        raise UserError(f"Say which {what.split()[-1]}, e.g. {prefix}-7.", usage)
+        raise UserError(_not_an_id(what, prefix, echo(token)) if token.strip() else _say_which(what, prefix), usage)
     return ref_id
+
+
+# Each refusal is a whole sentence per kind of thing (a request, a note…), so a translator
+# can make the words agree with it; an unknown kind gets the general sentence.
+
+
+def _not_an_id(what: str, prefix: str, typed: str) -> str:
+    match what:
+        case "a request":
+            return _("“{typed}” is not a request ID; they look like TA-7 (or just 7).", typed=typed)
+        case "a meeting":
+            return _("“{typed}” is not a meeting ID; they look like M-7 (or just 7).", typed=typed)
+        case "an agenda item":
+            return _("“{typed}” is not an agenda item ID; they look like A-7 (or just 7).", typed=typed)
+        case "a poll":
+            return _("“{typed}” is not a poll ID; they look like P-7 (or just 7).", typed=typed)
+    return _(
+        "“{typed}” is not {what} ID; they look like {prefix}-7 (or just 7).", typed=typed, what=what, prefix=prefix
+    )
+
+
+def _say_which(what: str, prefix: str) -> str:
+    match what:
+        case "a request":
+            return _("Say which request, e.g. TA-7.")
+        case "a meeting":
+            return _("Say which meeting, e.g. M-7.")
+        case "an agenda item":
+            return _("Say which item, e.g. A-7.")
+        case "a poll":
+            return _("Say which poll, e.g. P-7.")
+    return _("Say which {what}, e.g. {prefix}-7.", what=what.split()[-1], prefix=prefix)
 
 
 def clean_text(raw: str, *, what: str, limit: int, usage: str | None = None) -> str:
     """Plain text a member typed, ready to store: Slack's markup undone, trimmed, checked."""
     text = slack_to_plain(raw).strip()
     if not text:
-        raise UserError(f"The {what} is empty.", usage)
+        raise UserError(_empty(what), usage)
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise UserError(f"The {what} contains control characters; type it as plain text.", usage)
+        raise UserError(_control(what), usage)
     if len(text) > limit:
-        raise UserError(f"The {what} is {len(text)} characters long; the most is {limit}.", usage)
+        raise UserError(_too_long(what, len(text), limit), usage)
     return text
+
+
+_OPTION = re.compile(r"option (\d+)")  # a poll's options: `option 2`
+
+
+def _empty(what: str) -> str:
+    if option := _OPTION.fullmatch(what):
+        return _("The option {number} is empty.", number=option[1])
+    match what:
+        case "title":
+            return _("The title is empty.")
+        case "place":
+            return _("The place is empty.")
+        case "item":
+            return _("The item is empty.")
+        case "description of what is needed":
+            return _("The description of what is needed is empty.")
+        case "description":
+            return _("The description is empty.")
+        case "need":
+            return _("The need is empty.")
+        case "note":
+            return _("The note is empty.")
+        case "organisation":
+            return _("The organisation is empty.")
+        case "organisation's name":
+            return _("The organisation's name is empty.")
+        case "short name":
+            return _("The short name is empty.")
+        case "question":
+            return _("The question is empty.")
+    return _("The {what} is empty.", what=what)
+
+
+def _control(what: str) -> str:
+    if option := _OPTION.fullmatch(what):
+        return _("The option {number} contains control characters; type it as plain text.", number=option[1])
+    match what:
+        case "title":
+            return _("The title contains control characters; type it as plain text.")
+        case "place":
+            return _("The place contains control characters; type it as plain text.")
+        case "item":
+            return _("The item contains control characters; type it as plain text.")
+        case "description of what is needed":
+            return _("The description of what is needed contains control characters; type it as plain text.")
+        case "description":
+            return _("The description contains control characters; type it as plain text.")
+        case "need":
+            return _("The need contains control characters; type it as plain text.")
+        case "note":
+            return _("The note contains control characters; type it as plain text.")
+        case "organisation":
+            return _("The organisation contains control characters; type it as plain text.")
+        case "organisation's name":
+            return _("The organisation's name contains control characters; type it as plain text.")
+        case "short name":
+            return _("The short name contains control characters; type it as plain text.")
+        case "question":
+            return _("The question contains control characters; type it as plain text.")
+    return _("The {what} contains control characters; type it as plain text.", what=what)
+
+
+def _too_long(what: str, length: int, limit: int) -> str:
+    # the numbers as before (no grouping: "the most is 2000"); {length} picks the plural form
+    v = {"length": length, "limit": limit}
+    if option := _OPTION.fullmatch(what):
+        return ngettext(
+            "The option {number} is {length} character long; the most is {limit}.",
+            "The option {number} is {length} characters long; the most is {limit}.",
+            length,
+            number=option[1],
+            **v,
+        )
+    match what:
+        case "title":
+            return ngettext(
+                "The title is {length} character long; the most is {limit}.",
+                "The title is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "place":
+            return ngettext(
+                "The place is {length} character long; the most is {limit}.",
+                "The place is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "item":
+            return ngettext(
+                "The item is {length} character long; the most is {limit}.",
+                "The item is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "description of what is needed":
+            return ngettext(
+                "The description of what is needed is {length} character long; the most is {limit}.",
+                "The description of what is needed is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "description":
+            return ngettext(
+                "The description is {length} character long; the most is {limit}.",
+                "The description is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "need":
+            return ngettext(
+                "The need is {length} character long; the most is {limit}.",
+                "The need is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "note":
+            return ngettext(
+                "The note is {length} character long; the most is {limit}.",
+                "The note is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "organisation":
+            return ngettext(
+                "The organisation is {length} character long; the most is {limit}.",
+                "The organisation is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "organisation's name":
+            return ngettext(
+                "The organisation's name is {length} character long; the most is {limit}.",
+                "The organisation's name is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "short name":
+            return ngettext(
+                "The short name is {length} character long; the most is {limit}.",
+                "The short name is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+        case "question":
+            return ngettext(
+                "The question is {length} character long; the most is {limit}.",
+                "The question is {length} characters long; the most is {limit}.",
+                length,
+                **v,
+            )
+    return ngettext(
+        "The {what} is {length} character long; the most is {limit}.",
+        "The {what} is {length} characters long; the most is {limit}.",
+        length,
+        what=what,
+        **v,
+    )
 
 
 def split_command(text: str) -> tuple[str, str]:
     """`add <@U1|a>` -> ("add", "<@U1|a>"): the subcommand, lower-cased, and the rest."""
-    head, _, rest = text.strip().partition(" ")
+    head, _space, rest = text.strip().partition(" ")
     return head.lower(), rest.strip()
 
 

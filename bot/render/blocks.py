@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot import i18n
 from bot.errors import UserError
+from bot.i18n import N_, _
 from bot.parsing.slack_text import escape, truncate, unescape
 
 SECTION_LIMIT = 3000  # characters of mrkdwn in one section
@@ -19,16 +21,18 @@ MAX_BLOCKS = 50
 
 def name(names: dict[str, str], user_id: str) -> str:
     """A member by display name (from bot.names), for what a channel reads: nobody pinged."""
-    return escape(names.get(user_id, "a member"))
+    return escape(names.get(user_id) or _("a member"))
 
 
 def date_token(moment: datetime, style: str = "{date_long_pretty} {time}") -> str:
-    """A Slack date token: each member reads the time in their own zone; the fallback is UTC."""
+    """A Slack date token: each member reads the time in their own zone (Slack writes it in
+    the member's language); the fallback, for clients that cannot, is UTC in the language
+    of the message (Babel's CLDR formats: `mar. 30 mars 2027 14:00 UTC`)."""
     epoch = int(moment.timestamp())
     if style == "{time}":  # the end of a range whose day was just said
-        fallback = moment.strftime("%H:%M UTC")
+        fallback = i18n.time_utc(moment)
     else:
-        fallback = moment.strftime("%a %d %b %Y %H:%M UTC") if "{time}" in style else moment.strftime("%a %d %b %Y")
+        fallback = i18n.moment_utc(moment, with_time="{time}" in style)
     return f"<!date^{epoch}^{style}|{fallback}>"
 
 
@@ -82,13 +86,13 @@ class Reply:
         }
 
 
-SORRY = "Something went wrong on my side and that did not complete."
-TRY_AGAIN = "Please try again in a moment; if it keeps happening, tell a coordinator."
+SORRY = N_("Something went wrong on my side and that did not complete.")
+TRY_AGAIN = N_("Please try again in a moment; if it keeps happening, tell a coordinator.")
 
 
 def sorry_reply() -> Reply:
     """What a member reads when the bot itself failed (the details go to the log)."""
-    return error_reply(SORRY, hint=TRY_AGAIN)
+    return error_reply(_(SORRY), hint=_(TRY_AGAIN))
 
 
 def field_error(problem: str) -> str:
@@ -112,7 +116,7 @@ def error_reply(problem: str, usage: str | None = None, hint: str | None = None)
     """An ephemeral answer to bad input: what was wrong, and the right form."""
     blocks = [section(f":warning: {problem}")]
     if usage:
-        blocks.append(section(f"*Usage:* {usage}"))
+        blocks.append(section(_("*Usage:* {usage}", usage=usage)))
     if hint:
         blocks.append(context(hint))
     return Reply(text=problem, blocks=blocks)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.i18n import pgettext
 from bot.parsing.places import places_label
 
-COLUMNS = (
+COLUMNS = (  # the keys of a row; headers() names them for whoever reads the file
     "id",
     "country_code",
     "country",
@@ -33,12 +34,35 @@ COLUMNS = (
 BOM = "\ufeff"
 
 
+def headers() -> list[str]:
+    """The header row, in the language of the one who asked (the same order as COLUMNS)."""
+    return [
+        pgettext("csv column", "id"),
+        pgettext("csv column", "country_code"),
+        pgettext("csv column", "country"),
+        pgettext("csv column", "need"),
+        pgettext("csv column", "strategies"),
+        pgettext("csv column", "kind"),
+        pgettext("csv column", "due_date"),
+        pgettext("csv column", "status"),
+        pgettext("csv column", "requester"),
+        pgettext("csv column", "requester_name"),
+        pgettext("csv column", "organisation"),
+        pgettext("csv column", "lead"),
+        pgettext("csv column", "lead_name"),
+        pgettext("csv column", "created_at"),
+        pgettext("csv column", "updated_at"),
+        pgettext("csv column", "last_status_change"),
+        pgettext("csv column", "notes"),
+    ]
+
+
 def requests_csv(rows: list[dict], names: dict[str, str]) -> str:
     """The CSV text: one row per request, a header first. `names`: user ID -> display name."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(headers())
     for row in rows:
         record = {
             **row,

@@ -6,19 +6,29 @@ from __future__ import annotations
 
 from bot.domain.digest import Digest, StuckRequest
 from bot.domain.ta import QUIET_AFTER, UNASSIGNED_AFTER
+from bot.i18n import _, ngettext, number
 from bot.parsing.slack_text import escape, mention, truncate
+from bot.parsing.vocabulary import status_label
 from bot.render import meeting_blocks, ta_blocks
 from bot.render.blocks import Reply, context, date_token, divider, header, section
 from storage.polls import Poll
 from storage.ta_requests import OVERDUE, UNASSIGNED, TARequest
 
-STUCK_RULE = (
-    f"unassigned for more than {UNASSIGNED_AFTER.days} days, past their due date, or quiet for {QUIET_AFTER.days} days"
-)
+
+def stuck_rule() -> str:
+    """What makes a request stuck, as the digest says it."""
+    return _(
+        "unassigned for more than {unassigned}, past their due date, or quiet for {quiet}",
+        unassigned=ngettext("{n} day", "{n} days", UNASSIGNED_AFTER.days),
+        quiet=ngettext("{n} day", "{n} days", QUIET_AFTER.days),
+    )
 
 
 def more(shown: int, total: int, where: str) -> list[dict]:
-    return [context(f"…and {total - shown} more: {where}")] if total > shown else []
+    left = total - shown
+    return (
+        [context(ngettext("…and {n} more: {where}", "…and {n} more: {where}", left, where=where))] if left > 0 else []
+    )
 
 
 def request_lines(requests: list[TARequest]) -> list[dict]:
@@ -31,27 +41,28 @@ def assign_button(request: TARequest) -> dict:
         "type": "button",
         "action_id": ta_blocks.ASSIGN_BUTTON,
         "value": request.ref,
-        "text": {"type": "plain_text", "text": "Assign…"},
+        "text": {"type": "plain_text", "text": _("Assign…")},
     }
 
 
 def why_stuck(stuck: StuckRequest) -> str:
     """Why it is stuck and who holds it: `quiet since 8 Feb · WHO, lead @Amina`."""
     if stuck.why == UNASSIGNED:
-        why = f":hourglass: unassigned for {_days(stuck.days)}"
-    elif stuck.why == OVERDUE:
-        why = f":warning: {_days(stuck.days)} past its due date"  # the line before shows the date
+        icon, why = ":hourglass:", ngettext("unassigned for {n} day", "unassigned for {n} days", stuck.days)
+    elif stuck.why == OVERDUE:  # the line before shows the date
+        icon, why = ":warning:", ngettext("{n} day past its due date", "{n} days past its due date", stuck.days)
     else:
-        why = f":zzz: quiet since {date_token(stuck.since, '{date_short_pretty}')}"
+        icon, why = ":zzz:", _("quiet since {day}", day=date_token(stuck.since, "{date_short_pretty}"))
+    why = f"{icon} {why}"
     request = stuck.request
     if stuck.organisation or request.lead:
-        lead = f"lead {mention(request.lead)}" if request.lead else "no lead named"
-        why += f" · {ta_blocks.org_label(stuck.organisation)}, {lead}"
+        organisation = ta_blocks.org_label(stuck.organisation)
+        if request.lead:
+            holder = _("{organisation}, lead {lead}", organisation=organisation, lead=mention(request.lead))
+        else:
+            holder = _("{organisation}, no lead named", organisation=organisation)
+        why += f" · {holder}"
     return why
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
 
 
 def stuck_block(stuck: StuckRequest, hint: bool = False) -> dict:
@@ -64,40 +75,66 @@ def stuck_block(stuck: StuckRequest, hint: bool = False) -> dict:
 
 
 def status_counts(counts: dict[str, int]) -> str:
-    return " · ".join(f"{ta_blocks.STATUS_ICONS[s]} {s}: *{n}*" for s, n in counts.items())
+    return " · ".join(f"{ta_blocks.STATUS_ICONS[s]} {status_label(s)}: *{number(n)}*" for s, n in counts.items())
 
 
 def poll_line(poll: Poll) -> str:
-    closes = f", closes {date_token(poll.closes_at, '{date_short_pretty}')}" if poll.closes_at else ""
-    return f"• *{poll.ref}* {escape(truncate(poll.question, 120))} in <#{poll.channel}>: {poll.voters} voted{closes}"
+    question, channel = escape(truncate(poll.question, 120)), f"<#{poll.channel}>"
+    if poll.closes_at:
+        return ngettext(
+            "• *{ref}* {question} in {channel}: {n} voted, closes {day}",
+            "• *{ref}* {question} in {channel}: {n} voted, closes {day}",
+            poll.voters,
+            ref=poll.ref,
+            question=question,
+            channel=channel,
+            day=date_token(poll.closes_at, "{date_short_pretty}"),
+        )
+    return ngettext(
+        "• *{ref}* {question} in {channel}: {n} voted",
+        "• *{ref}* {question} in {channel}: {n} voted",
+        poll.voters,
+        ref=poll.ref,
+        question=question,
+        channel=channel,
+    )
 
 
 def digest_message(d: Digest) -> Reply:
+    since = date_token(d.since, "{date_long_pretty}")
     blocks = [
-        header("IWG weekly digest"),
-        context(f"Since {date_token(d.since, '{date_long_pretty}')}. `/iwg digest` sends it again now."),
+        header(_("IWG weekly digest")),
+        context(_("Since {day}. `/iwg digest` sends it again now.", day=since)),
     ]
-    blocks.append(section(f"*TA requests new this week: {d.new_total}*" + ("" if d.new else "\nNone.")))
+    new = _("*TA requests new this week: {count}*", count=number(d.new_total))
+    blocks.append(section(new if d.new else "\n".join([new, _("None.")])))
     blocks += request_lines(d.new) + more(len(d.new), d.new_total, "`/ta list all`")
-    blocks.append(section(f"*Open by status*\n{status_counts(d.open_by_status)}\nCompleted this week: *{d.completed}*"))
-    blocks.append(
-        section(f"*Stuck: {d.stuck_total}* ({STUCK_RULE}), oldest first" + ("" if d.stuck else "\nNone. :tada:"))
-    )
+    open_by_status = _("*Open by status*")
+    completed = _("Completed this week: *{count}*", count=number(d.completed))
+    blocks.append(section(f"{open_by_status}\n{status_counts(d.open_by_status)}\n{completed}"))
+    stuck_head = _("*Stuck: {count}* ({rule}), oldest first", count=number(d.stuck_total), rule=stuck_rule())
+    blocks.append(section(stuck_head if d.stuck else "\n".join([stuck_head, _("None. :tada:")])))
     blocks += [stuck_block(stuck) for stuck in d.stuck]
     blocks += more(len(d.stuck), d.stuck_total, "`/ta list stuck`")
     blocks.append(divider())
     lines = [
-        f"• {meeting_blocks.meeting_line(m)}: {items} agenda item{'s' if items != 1 else ''}, {minutes} min"
+        ngettext(
+            "• {meeting}: {n} agenda item, {minutes}",
+            "• {meeting}: {n} agenda items, {minutes}",
+            items,
+            meeting=meeting_blocks.meeting_line(m),
+            minutes=meeting_blocks.minutes_text(minutes),
+        )
         for m, items, minutes in d.meetings
     ]
-    blocks.append(section("*Meetings in the next 30 days*\n" + ("\n".join(lines) if lines else "None scheduled.")))
+    blocks.append(section("\n".join([_("*Meetings in the next 30 days*"), *(lines or [_("None scheduled.")])])))
     polls = [poll_line(p) for p in d.polls]
-    blocks.append(
-        section(
-            f"*Open polls: {d.polls_total if d.polls_total <= len(d.polls) else f'{len(d.polls)}+'}*\n"
-            + ("\n".join(polls) if polls else "None.")
-        )
+    shown = number(d.polls_total) if d.polls_total <= len(d.polls) else f"{number(len(d.polls))}+"
+    blocks.append(section("\n".join([_("*Open polls: {count}*", count=shown), *(polls or [_("None.")])])))
+    text = ngettext(
+        "IWG weekly digest: {n} new TA request, {stuck} stuck",
+        "IWG weekly digest: {n} new TA requests, {stuck} stuck",
+        d.new_total,
+        stuck=number(d.stuck_total),
     )
-    return Reply(
-        text=f"IWG weekly digest: {d.new_total} new TA requests, {d.stuck_total} stuck", blocks=blocks, ephemeral=False
-    )
+    return Reply(text=text, blocks=blocks, ephemeral=False)

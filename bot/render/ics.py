@@ -35,10 +35,12 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from bot import i18n
+from bot.i18n import N_, _
 from storage.meetings import Meeting
 
 TIMED_LENGTH = timedelta(hours=2)  # a timed meeting with no end given is shown as two hours
-CALENDAR_NAME = "IWG meetings"
+CALENDAR_NAME = N_("IWG meetings")
 FEED_PAST = timedelta(days=365)  # how far back the feed reaches: the last 12 months
 FEED_REFRESH = timedelta(hours=1)  # the hint to subscribers: fetch again after an hour
 _PRODID = "-//IWG Bot//INSPIRE Implementation Working Group//EN"
@@ -77,8 +79,9 @@ def _calendar(meetings: list[Meeting]) -> Calendar:
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", CALENDAR_NAME)  # RFC 7986's name, and the older one most clients read
-    calendar.add("x-wr-calname", CALENDAR_NAME)
+    name = _(CALENDAR_NAME)
+    calendar.add("name", name)  # RFC 7986's name, and the older one most clients read
+    calendar.add("x-wr-calname", name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     if calendar.get_missing_tzids():  # daily sessions in a zone other than UTC
@@ -100,7 +103,7 @@ def meeting_event(meeting: Meeting) -> Event:
         event.add("rrule", rule)
     if note:
         event.add("description", note)
-    event.add("location", meeting.place or "Virtual")
+    event.add("location", meeting.place or _("Virtual"))
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
     return event
 
@@ -113,7 +116,13 @@ def when(meeting: Meeting) -> tuple[date | datetime, date | datetime, dict | Non
     if meeting.each_day and meeting.days > 1:
         return _sessions(meeting)
     if meeting.end_date and meeting.end_time is None:  # a start time, an end day, no end time
-        note = f"Starts at {meeting.start_time:%H:%M} ({meeting.zone}) on {meeting.start_date:%d %B %Y}."
+        start_time = meeting.start_time.strftime("%H:%M")
+        note = _(
+            "Starts at {time} ({zone}) on {day}.",
+            time=start_time,
+            zone=meeting.zone,
+            day=i18n.day(meeting.start_date, "dd MMMM y"),
+        )
         return meeting.start_date, after_last, None, note
     start = _utc(meeting.starts_at)
     end = _utc(meeting.ends_at) if meeting.ends_at and meeting.ends_at > meeting.starts_at else start + TIMED_LENGTH

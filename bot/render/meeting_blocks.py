@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.domain.meeting_plan import Proposal
+from bot.i18n import N_, _, ngettext
 from bot.parsing.catalogue import usage
 from bot.parsing.slack_text import escape, mention, truncate
 from bot.render.blocks import (
@@ -21,7 +22,18 @@ from bot.render.blocks import (
 from storage.agenda import AgendaItem
 from storage.meetings import Meeting, MeetingTimes
 
-ADD_ITEM_HINT = "Propose an item with `/agenda add <item> (10 min)`."
+ADD_ITEM_HINT = N_("Propose an item with `/agenda add <item> (10 min)`.")
+
+
+def at_time() -> str:
+    """The style of a date token with its hour: Slack fills in the date and the time."""
+    # Translators: a Slack date format; keep {date_long_pretty} and {time} as they are.
+    return _("{date_long_pretty} at {time}")
+
+
+def minutes_text(minutes: int) -> str:
+    """`45 min`: an agenda's or an item's length."""
+    return ngettext("{n} min", "{n} min", minutes)
 
 
 def _day(day: date) -> str:
@@ -39,31 +51,45 @@ def when(meeting: MeetingTimes) -> str:
     if meeting.each_day and meeting.end_time:  # sessions on every day of the range
         first_end = datetime.combine(meeting.start_date, meeting.end_time, ZoneInfo(meeting.zone))
         hours = f"{date_token(meeting.starts_at, clock)}–{date_token(first_end, clock)}"
-        return f"{_day(meeting.start_date)} – {_day(meeting.last_day)}, {hours} each day"
-    text = date_token(meeting.starts_at, "{date_long_pretty} at {time}")
+        return _(
+            "{first} – {last}, {hours} each day",
+            first=_day(meeting.start_date),
+            last=_day(meeting.last_day),
+            hours=hours,
+        )
+    text = date_token(meeting.starts_at, at_time())
     if meeting.ends_at and not meeting.end_date:
         return f"{text}–{date_token(meeting.ends_at, clock)}"
     if meeting.ends_at:
-        return f"{text} until {date_token(meeting.ends_at, '{date_long_pretty} at {time}')}"
-    return f"{text} until {_day(meeting.end_date)}" if meeting.end_date else text
+        return _("{start} until {end}", start=text, end=date_token(meeting.ends_at, at_time()))
+    return _("{start} until {end}", start=text, end=_day(meeting.end_date)) if meeting.end_date else text
 
 
 def where(meeting: Meeting | Proposal) -> str:
-    return f":round_pushpin: {escape(meeting.place)}" if meeting.place else ":computer: virtual"
+    return f":round_pushpin: {escape(meeting.place)}" if meeting.place else _(":computer: virtual")
 
 
 def meeting_line(meeting: Meeting, past: bool = False) -> str:
     title = escape(meeting.title)
     if meeting.status == "cancelled":
-        return f"~*{meeting.ref}* {title}~ · {when(meeting)} · _cancelled_"
-    return f"*{meeting.ref}* {title} · {when(meeting)} · {where(meeting)}" + (" · _past_" if past else "")
+        return _("~*{ref}* {title}~ · {when} · _cancelled_", ref=meeting.ref, title=title, when=when(meeting))
+    if past:
+        return _(
+            "*{ref}* {title} · {when} · {where} · _past_",
+            ref=meeting.ref,
+            title=title,
+            when=when(meeting),
+            where=where(meeting),
+        )
+    return f"*{meeting.ref}* {title} · {when(meeting)} · {where(meeting)}"
 
 
 def schedule(meetings: list[Meeting], title: str, now: datetime, hint: str | None = None) -> Reply:
     lines = [meeting_line(m, past=m.starts_at < now and m.last_day < now.date()) for m in meetings]
     blocks = [section(f"*{title}*"), *[section(line) for line in lines[: MAX_BLOCKS - 3]]]
     if len(lines) > MAX_BLOCKS - 3:
-        blocks.append(context(f"…and {len(lines) - (MAX_BLOCKS - 3)} more."))
+        left = len(lines) - (MAX_BLOCKS - 3)
+        blocks.append(context(ngettext("…and {n} more.", "…and {n} more.", left)))
     if hint:
         blocks.append(context(hint))
     return Reply(text=title, blocks=blocks)
@@ -75,18 +101,23 @@ def upcoming_or_latest(
     """What `/meetings` and `/meetings post` show: the upcoming meetings, else the latest
     year's (`year`); a coordinator reading it alone is told how to schedule the next."""
     if year is None and meetings:
-        reply = schedule(meetings, "Upcoming IWG meetings", now)
+        reply = schedule(meetings, _("Upcoming IWG meetings"), now)
     else:
+        plan = f"`/meetings plan {now.year + (now.month >= 10)}`"
         hint = (
-            f"No meeting is scheduled ahead. Plan the year's with `/meetings plan {now.year + (now.month >= 10)}`, "
-            f"or add one with {usage('/meetings add')}."
+            _(
+                "No meeting is scheduled ahead. Plan the year's with {command}, or add one with {usage}.",
+                command=plan,
+                usage=usage("/meetings add"),
+            )
             if ephemeral and to_coordinator
             else None
         )
         if year is None:
-            reply = Reply.of("No meetings are scheduled." + (f" {hint}" if hint else ""))
+            none = _("No meetings are scheduled.")
+            reply = Reply.of(f"{none} {hint}" if hint else none)
         else:
-            reply = schedule(meetings, f"No upcoming meetings; the {year} schedule", now, hint)
+            reply = schedule(meetings, _("No upcoming meetings; the {year} schedule", year=year), now, hint)
     reply.ephemeral = ephemeral
     return reply
 
@@ -98,12 +129,33 @@ def agenda_lines(items: list[AgendaItem], names: dict[str, str] | None = None) -
     def proposer(user_id: str) -> str:
         return mention(user_id) if names is None else name(names, user_id)
 
-    return [
-        f"• *{i.ref}* {escape(truncate(i.text, 300))}"
-        + (f" ({i.minutes} min)" if i.minutes else "")
-        + f" — {proposer(i.proposer)}"
-        for i in items
-    ]
+    def line(item: AgendaItem) -> str:
+        text = escape(truncate(item.text, 300))
+        if item.minutes:
+            return _(
+                "• *{ref}* {text} ({minutes}) — {proposer}",
+                ref=item.ref,
+                text=text,
+                minutes=minutes_text(item.minutes),
+                proposer=proposer(item.proposer),
+            )
+        return f"• *{item.ref}* {text} — {proposer(item.proposer)}"
+
+    return [line(i) for i in items]
+
+
+def _summary(count: int, shown: int, total: int) -> str:
+    """`3 items, 60 min in all.`, and how many are not shown: the footer of an agenda."""
+    items = ngettext("{n} item", "{n} items", count)
+    if count > shown:
+        return ngettext(
+            "{items}, {minutes} in all (…and {n} more).",
+            "{items}, {minutes} in all (…and {n} more).",
+            count - shown,
+            items=items,
+            minutes=minutes_text(total),
+        )
+    return _("{items}, {minutes} in all.", items=items, minutes=minutes_text(total))
 
 
 AGENDA_SHOWN = MAX_BLOCKS - 3  # items listed in /agenda; the rest are counted
@@ -119,18 +171,30 @@ def agenda(
 ) -> Reply:
     """The first AGENDA_SHOWN `items`; `count` and `total` (minutes) are of the whole agenda;
     `names` for the channel's copy (see agenda_lines)."""
-    head = f"*Agenda for {meeting.ref} {escape(meeting.title)}*, {when(meeting)}"
+    head = _("*Agenda for {ref} {title}*, {when}", ref=meeting.ref, title=escape(meeting.title), when=when(meeting))
     if not items:
         return Reply(
-            text=f"Agenda for {meeting.ref}: no items yet",
-            blocks=[section(head), section("No items yet."), context(ADD_ITEM_HINT)],
+            text=_("Agenda for {ref}: no items yet", ref=meeting.ref),
+            blocks=[section(head), section(_("No items yet.")), context(_(ADD_ITEM_HINT))],
             ephemeral=ephemeral,
         )
     lines = agenda_lines(items[:AGENDA_SHOWN], names)
     blocks = [section(head), *[section(line) for line in lines]]
-    more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
-    blocks.append(context(f"{count} item{'s' if count != 1 else ''}, {total} min in all{more}. {ADD_ITEM_HINT}"))
-    return Reply(text=f"Agenda for {meeting.ref}: {count} items, {total} min", blocks=blocks, ephemeral=ephemeral)
+    blocks.append(context(_footer(_summary(count, len(lines), total))))
+    text = ngettext(
+        "Agenda for {ref}: {n} item, {minutes}",
+        "Agenda for {ref}: {n} items, {minutes}",
+        count,
+        ref=meeting.ref,
+        minutes=minutes_text(total),
+    )
+    return Reply(text=text, blocks=blocks, ephemeral=ephemeral)
+
+
+def _footer(said: str) -> str:
+    """A sentence about the agenda, then how to add to it: two whole sentences."""
+    hint = _(ADD_ITEM_HINT)
+    return f"{said} {hint}"
 
 
 def time_left(left: timedelta, days: int | None = None) -> str:
@@ -138,13 +202,13 @@ def time_left(left: timedelta, days: int | None = None) -> str:
     (an all-day meeting's whole days to go, counted in the group's zone), by the calendar:
     "today", "tomorrow", "in 7 days"; never "in 15 hours" for a meeting with no hour."""
     if days is not None:
-        return "today" if days < 1 else "tomorrow" if days == 1 else f"in {days} days"
+        return _("today") if days < 1 else _("tomorrow") if days == 1 else ngettext("in {n} day", "in {n} days", days)
     minutes = max(1, round(left.total_seconds() / 60))
-    for unit, size, up_to in (("minute", 1, 90), ("hour", 60, 36 * 60), ("day", 24 * 60, None)):
-        if up_to is None or minutes < up_to:
-            count = max(1, round(minutes / size))
-            return f"in {count} {unit}{'s' if count != 1 else ''}"
-    return "soon"
+    if minutes < 90:
+        return ngettext("in {n} minute", "in {n} minutes", minutes)
+    if minutes < 36 * 60:
+        return ngettext("in {n} hour", "in {n} hours", max(1, round(minutes / 60)))
+    return ngettext("in {n} day", "in {n} days", max(1, round(minutes / (24 * 60))))
 
 
 REMINDER_SHOWN = MAX_BLOCKS - 5  # agenda items listed in a reminder
@@ -170,14 +234,15 @@ def reminder(
         days = days_ahead(meeting, meeting.starts_at - left, ZoneInfo(str(zone or meeting.zone)))
     soon = time_left(left, days)
     blocks = [
-        header(f"Reminder: {truncate(meeting.title, 100)} {soon}"),
+        # Translators: {when} is how long is left: "in 24 hours", "tomorrow".
+        header(_("Reminder: {title} {when}", title=truncate(meeting.title, 100), when=soon)),
         section(f"*{meeting.ref} {escape(meeting.title)}*\n:calendar: {when(meeting)}\n{where(meeting)}"),
     ]
     lines = agenda_lines(items[:REMINDER_SHOWN], names)
     if lines:
-        blocks += [section(chunk) for chunk in pack_lines(["*Agenda so far*", *lines])][: MAX_BLOCKS - 4]
-        more = f" (…and {count - len(lines)} more)" if count > len(lines) else ""
-        blocks.append(context(f"{count} items, {total} min in all{more}. {ADD_ITEM_HINT}"))
+        blocks += [section(chunk) for chunk in pack_lines([_("*Agenda so far*"), *lines])][: MAX_BLOCKS - 4]
+        blocks.append(context(_footer(_summary(count, len(lines), total))))
     else:
-        blocks.append(context(f"No agenda items yet. {ADD_ITEM_HINT}"))
-    return Reply(text=f"Reminder: {escape(meeting.title)} {soon}", blocks=blocks, ephemeral=False)
+        blocks.append(context(_footer(_("No agenda items yet."))))
+    text = _("Reminder: {title} {when}", title=escape(meeting.title), when=soon)
+    return Reply(text=text, blocks=blocks, ephemeral=False)

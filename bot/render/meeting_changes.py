@@ -7,7 +7,9 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import i18n
 from bot.domain.meeting_plan import Proposal
+from bot.i18n import _, ngettext
 from bot.parsing.slack_text import escape, truncate
 from bot.render.blocks import Reply, context, date_token, section
 from bot.render.meeting_blocks import meeting_line, when, where
@@ -22,9 +24,9 @@ PLAN_FORM = "meetings_plan_form"
 def _proposed_when(proposal: Proposal) -> str:
     """A proposal's days in words (they are the same everywhere), its hours as tokens."""
     times = proposal.times
-    days = f"{times.start_date:%A} {times.start_date.day} {times.start_date:%B %Y}"
+    days = i18n.day(times.start_date, "EEEE d MMMM y")  # `Tuesday 24 February 2026`
     if times.end_date:
-        days += f" – {times.last_day:%A} {times.last_day.day} {times.last_day:%B}"
+        days += f" – {i18n.day(times.last_day, 'EEEE d MMMM')}"
     if times.all_day:
         return days
     hours = date_token(times.starts_at, "{time}")
@@ -33,39 +35,47 @@ def _proposed_when(proposal: Proposal) -> str:
             times.start_date if times.each_day else times.last_day, times.end_time, ZoneInfo(times.zone)
         )
         hours += f"–{date_token(end, '{time}')}"
-    return f"{days}, {hours}" + (" each day" if times.each_day else "")
+    if times.each_day:
+        return _("{days}, {hours} each day", days=days, hours=hours)
+    return f"{days}, {hours}"
 
 
 def plan(year: int, proposals: list[Proposal], pattern: int | None, shown: str) -> Reply:
     """The proposal shown to the coordinator; nothing is written until they confirm."""
-    source = f"the pattern of {pattern}" if pattern else "the last week of each quarter's second month"
+    if pattern:
+        head = _("*Proposed {year} quarterly schedule*, from the pattern of {pattern}:", year=year, pattern=pattern)
+    else:
+        head = _("*Proposed {year} quarterly schedule*, from the last week of each quarter's second month:", year=year)
     lines = [f"• *{escape(p.title)}* · {_proposed_when(p)} · {where(p)}" for p in proposals]
     value = json.dumps({"year": year, "plan": shown})
+    confirm = f"`/meetings plan {year} confirm`"
     buttons = {
         "type": "actions",
         "elements": [
             {
                 "type": "button",
                 "action_id": SCHEDULE_PLAN_BUTTON,
-                "text": {"type": "plain_text", "text": "Schedule these"},
+                "text": {"type": "plain_text", "text": _("Schedule these")},
                 "style": "primary",
                 "value": value,
             },
             {
                 "type": "button",
                 "action_id": EDIT_PLAN_BUTTON,
-                "text": {"type": "plain_text", "text": "Edit…"},
+                "text": {"type": "plain_text", "text": _("Edit…")},
                 "value": value,
             },
         ],
     }
     return Reply(
-        text=f"Proposed {year} schedule: {len(proposals)} meetings",
+        text=ngettext(
+            "Proposed {year} schedule: {n} meeting", "Proposed {year} schedule: {n} meetings", len(proposals), year=year
+        ),
         blocks=[
-            section(f"*Proposed {year} quarterly schedule*, from {source}:"),
+            section(head),
             section("\n".join(lines)),
             buttons,
-            context(f"Nothing is scheduled until you confirm. Or type `/meetings plan {year} confirm`."),
+            context(_("Nothing is scheduled until you confirm. Or type {command}.", command=confirm)),
         ],
     )
 
@@ -90,28 +100,49 @@ def plan_form(year: int, proposals: list[Proposal], shown: str) -> dict:
         "type": "modal",
         "callback_id": PLAN_FORM,
         "private_metadata": json.dumps({"year": year, "plan": shown}),
-        "title": {"type": "plain_text", "text": f"The {year} schedule"},
-        "submit": {"type": "plain_text", "text": "Schedule these"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": _("The {year} schedule", year=year)},
+        "submit": {"type": "plain_text", "text": _("Schedule these")},
+        "close": {"type": "plain_text", "text": _("Cancel")},
         "blocks": blocks,
     }
 
 
 def _hint(proposal: Proposal) -> str:
     times = proposal.times
-    length = f"{times.days} days" if times.days > 1 else "one day"
-    hours = "all day" if times.all_day else f"from {times.start_time:%H:%M} ({times.zone})"
-    return f"The first day; it keeps its length ({length}), {hours}, " + (
-        f"in {proposal.place}" if proposal.place else "virtual"
+    length = ngettext("{n} day", "{n} days", times.days) if times.days > 1 else _("one day")
+    place = proposal.place
+    if times.all_day:
+        if place:
+            return _("The first day; it keeps its length ({length}), all day, in {place}", length=length, place=place)
+        return _("The first day; it keeps its length ({length}), all day, virtual", length=length)
+    start = f"{times.start_time:%H:%M}"
+    if place:
+        return _(
+            "The first day; it keeps its length ({length}), from {time} ({zone}), in {place}",
+            length=length,
+            time=start,
+            zone=times.zone,
+            place=place,
+        )
+    return _(
+        "The first day; it keeps its length ({length}), from {time} ({zone}), virtual",
+        length=length,
+        time=start,
+        zone=times.zone,
     )
 
 
 def scheduled(meetings: list[Meeting]) -> Reply:
     lines = [meeting_line(m) for m in meetings]
+    done = ngettext(
+        "Scheduled {n} meeting; its reminders are planned.",
+        "Scheduled {n} meetings; their reminders are planned.",
+        len(meetings),
+    )
     return Reply(
-        text=f"Scheduled {len(meetings)} meetings",
+        text=ngettext("Scheduled {n} meeting", "Scheduled {n} meetings", len(meetings)),
         blocks=[
-            section(f":calendar: Scheduled {len(meetings)} meetings; their reminders are planned."),
+            section(f":calendar: {done}"),
             section("\n".join(lines)),
         ],
     )
@@ -119,13 +150,24 @@ def scheduled(meetings: list[Meeting]) -> Reply:
 
 def moved(was: Meeting, now: Meeting, items: int) -> Reply:
     """The channel's post: one, naming nobody."""
-    agenda = f"Its agenda ({items} item{'s' if items != 1 else ''}) stays with it." if items else ""
-    text = (
-        f":calendar: *{now.ref} {escape(now.title)}* has moved: it is now {when(now)}, {where(now)} "
-        f"(it was {when(was)}). {agenda}"
+    agenda = (
+        ngettext("Its agenda ({n} item) stays with it.", "Its agenda ({n} items) stays with it.", items)
+        if items
+        else ""
     )
+    has_moved = _(
+        "*{ref} {title}* has moved: it is now {when}, {where} (it was {was}).",
+        ref=now.ref,
+        title=escape(now.title),
+        when=when(now),
+        where=where(now),
+        was=when(was),
+    )
+    text = f":calendar: {has_moved} {agenda}"
+    command = f"`/agenda {now.ref}`"
     return Reply(
-        text=f"{now.title} has moved", blocks=[section(text.strip()), context(f"`/agenda {now.ref}` shows its agenda.")]
+        text=_("{title} has moved", title=now.title),
+        blocks=[section(text.strip()), context(_("{command} shows its agenda.", command=command))],
     )
 
 
@@ -135,24 +177,51 @@ def _items(items: list[AgendaItem]) -> str:
 
 def items_moved(items: list[AgendaItem], was: Meeting, to: Meeting | None, why: str) -> Reply:
     """To a proposer whose items moved: because the meeting was cancelled, or someone moved them."""
-    one = len(items) == 1
-    yours = "Your agenda item" + ("" if one else "s")
+    n, first = len(items), items[0].ref
+    move, remove = f"`/agenda move {first} to M-…`", f"`/agenda remove {first}`"  # what to type
+    ref, title = was.ref, escape(was.title)
     if why == "cancelled" and to is None:
-        head = (
-            f":calendar: *{was.ref} {escape(was.title)}* was cancelled. {yours} stay{'s' if one else ''} with it for "
-            "now: no quarterly meeting is scheduled after it."
+        head = ngettext(
+            "*{ref} {title}* was cancelled. Your agenda item stays with it for now: "
+            "no quarterly meeting is scheduled after it.",
+            "*{ref} {title}* was cancelled. Your agenda items stay with it for now: "
+            "no quarterly meeting is scheduled after it.",
+            n,
+            ref=ref,
+            title=title,
         )
-        tail = f"`/agenda move {items[0].ref} to M-…` moves {'it' if one else 'one'} once a meeting is scheduled."
+        tail = ngettext(
+            "{command} moves it once a meeting is scheduled.",
+            "{command} moves one once a meeting is scheduled.",
+            n,
+            command=move,
+        )
     elif why == "cancelled":
-        head = (
-            f":calendar: *{was.ref} {escape(was.title)}* was cancelled. {yours} moved to "
-            f"*{to.ref} {escape(to.title)}*, {when(to)}."
+        head = ngettext(
+            "*{ref} {title}* was cancelled. Your agenda item moved to *{to_ref} {to_title}*, {when}.",
+            "*{ref} {title}* was cancelled. Your agenda items moved to *{to_ref} {to_title}*, {when}.",
+            n,
+            ref=ref,
+            title=title,
+            to_ref=to.ref,
+            to_title=escape(to.title),
+            when=when(to),
         )
-        tail = f"`/agenda remove {items[0].ref}` withdraws {'it' if one else 'one'}."
+        tail = ngettext("{command} withdraws it.", "{command} withdraws one.", n, command=remove)
     else:
-        head = (
-            f":calendar: {yours} moved from *{was.ref} {escape(was.title)}* to *{to.ref} {escape(to.title)}*, "
-            f"{when(to)}."
+        head = ngettext(
+            "Your agenda item moved from *{ref} {title}* to *{to_ref} {to_title}*, {when}.",
+            "Your agenda items moved from *{ref} {title}* to *{to_ref} {to_title}*, {when}.",
+            n,
+            ref=ref,
+            title=title,
+            to_ref=to.ref,
+            to_title=escape(to.title),
+            when=when(to),
         )
-        tail = f"`/agenda {to.ref}` shows that agenda."
-    return Reply(text=f"{yours} moved", blocks=[section(head), section(_items(items)), context(tail)])
+        show = f"`/agenda {to.ref}`"
+        tail = _("{command} shows that agenda.", command=show)
+    return Reply(
+        text=ngettext("Your agenda item moved", "Your agenda items moved", n),
+        blocks=[section(f":calendar: {head}"), section(_items(items)), context(tail)],
+    )

@@ -6,11 +6,13 @@ import json
 from datetime import date, datetime, time, timezone
 
 from bot.domain.ta import KINDS
+from bot.i18n import N_, _, ngettext, number
 from bot.parsing.catalogue import usage
 from bot.parsing.places import place_name, places_label
 from bot.parsing.slack_text import escape, mention, truncate
 from bot.parsing.ta_list_command import ListQuery, list_query
 from bot.parsing.text import echo
+from bot.parsing.vocabulary import status_label
 from bot.render.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -53,43 +55,45 @@ def when(moment: datetime) -> str:
 
 
 def strategy_tags(tags: list[str]) -> str:
-    return " ".join(f"`#{t}`" for t in tags) or "none given"
+    return " ".join(f"`#{t}`" for t in tags) or _("none given")
 
 
 def org_label(organisation: Organisation | None) -> str:
-    return escape(organisation.label) if organisation else "not yet"
+    return escape(organisation.label) if organisation else _("not yet")
 
 
 def one_line(request: TARequest, organisation: Organisation | None = None) -> str:
     parts = [
         f"*{request.ref}*",
         places_label(request.country),
-        f"{STATUS_ICONS[request.status]} {request.status}",
+        f"{STATUS_ICONS[request.status]} {status_label(request.status)}",
         escape(truncate(request.need, 120)),
     ]
     if organisation:
         parts.append(f"→ {escape(organisation.short_name or organisation.name)}")
     if request.due_date:
-        parts.append(f"due {due_token(request.due_date)}")
+        parts.append(_("due {due}", due=due_token(request.due_date)))
     return " · ".join(parts)
 
 
 def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
+    kind = KINDS.get(request.kind or "")  # marked in bot/domain/ta.py
+    kind = _(kind) if kind else _("not given")
     fields = [
-        ("Where", places_label(request.country)),
-        ("Status", f"{STATUS_ICONS[request.status]} {request.status}"),
-        ("Requested by", f"{mention(request.requester)} on {when(request.created_at)}"),
-        ("Strategies", strategy_tags(request.strategies)),
-        ("Kind of support", KINDS.get(request.kind or "", "not given")),
-        ("Due", due_token(request.due_date) if request.due_date else "no date given"),
-        ("Organisation", org_label(organisation)),
-        ("Lead", mention(request.lead) if request.lead else "not yet"),
+        _("*Where*\n{places}", places=places_label(request.country)),
+        _("*Status*\n{status}", status=f"{STATUS_ICONS[request.status]} {status_label(request.status)}"),
+        _("*Requested by*\n{who} on {when}", who=mention(request.requester), when=when(request.created_at)),
+        _("*Strategies*\n{strategies}", strategies=strategy_tags(request.strategies)),
+        _("*Kind of support*\n{kind}", kind=kind),
+        _("*Due*\n{due}", due=due_token(request.due_date)) if request.due_date else _("*Due*\nno date given"),
+        _("*Organisation*\n{organisation}", organisation=org_label(organisation)),
+        _("*Lead*\n{lead}", lead=mention(request.lead)) if request.lead else _("*Lead*\nnot yet"),
     ]
-    return {"type": "section", "fields": [mrkdwn(f"*{name}*\n{value}") for name, value in fields]}
+    return {"type": "section", "fields": [mrkdwn(field) for field in fields]}
 
 
 def need_block(request: TARequest) -> dict:
-    return section("*What is needed*\n" + escape(truncate(request.need, SECTION_LIMIT - 100)))
+    return section(_("*What is needed*\n{need}", need=escape(truncate(request.need, SECTION_LIMIT - 100))))
 
 
 def logged(
@@ -97,50 +101,55 @@ def logged(
 ) -> Reply:
     """The requester's receipt; a place read from a typo (`corrected`: (typed, Place) pairs)
     is said, with a button to change it, and a due date that could not be read too."""
-    text = f"Logged {request.ref}: {places_label(request.country)}, {truncate(request.need, 80)}"
-    blocks = [
-        section(
-            f":inbox_tray: Logged *{request.ref}*. The coordinators have been told; "
-            f"you will hear of every change by direct message."
-        ),
-        fields_block(request, None),
-        need_block(request),
-    ]
+    ref, places = request.ref, places_label(request.country)
+    text = _("Logged {ref}: {places}, {need}", ref=ref, places=places, need=truncate(request.need, 80))
+    receipt = _(
+        "Logged *{ref}*. The coordinators have been told; you will hear of every change by direct message.", ref=ref
+    )
+    blocks = [section(f":inbox_tray: {receipt}"), fields_block(request, None), need_block(request)]
     if corrected:
-        read = "; ".join(f"“{echo(typed, 40)}” as *{escape(place.name)}*" for typed, place in corrected)
-        blocks.append(section(f":mag: I read {read}. Not right?"))
+        read = "; ".join(
+            _("“{typed}” as *{place}*", typed=echo(typed, 40), place=escape(place.name)) for typed, place in corrected
+        )
+        not_right = _("I read {corrections}. Not right?", corrections=read)
+        blocks.append(section(f":mag: {not_right}"))
         blocks.append(_change_places_button(request))
     if due_problem:
-        blocks.append(
-            section(
-                f":calendar: {due_problem} So {request.ref} has no due date yet: "
-                f"`/ta edit {request.ref} due <date>` sets one."
-            )
+        sets = _(
+            "{problem} So {ref} has no due date yet: `/ta edit {ref} due <date>` sets one.",
+            problem=due_problem,
+            ref=ref,
         )
+        blocks.append(section(f":calendar: {sets}"))
     if matching:
-        blocks.append(context("Member organisations offering these strategies: " + _names(matching)))
-    blocks.append(context(f"Add to it with `/ta note {request.ref} <text>`; see it with `/ta show {request.ref}`."))
+        blocks.append(context(_("Member organisations offering these strategies: {names}", names=_names(matching))))
+    blocks.append(context(_("Add to it with `/ta note {ref} <text>`; see it with `/ta show {ref}`.", ref=ref)))
     return Reply(text=escape(text), blocks=blocks)
 
 
 def _change_places_button(request: TARequest) -> dict:
+    return _actions(_button(CHANGE_PLACES_BUTTON, _("Change country…"), request.ref))
+
+
+def _button(action_id: str, label: str, value: str, **more) -> dict:
     return {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": CHANGE_PLACES_BUTTON,
-                "value": request.ref,
-                "text": {"type": "plain_text", "text": "Change country…"},
-            }
-        ],
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+        **more,
     }
+
+
+def _actions(*buttons: dict, **more) -> dict:
+    return {"type": "actions", **more, "elements": list(buttons)}
 
 
 def announcement(request: TARequest, organisation: Organisation | None, matching: list[Organisation]) -> Reply:
     """The coordinators' copy: buttons while it is new, then what became of it."""
+    ref, status = request.ref, status_label(request.status)
     blocks = [
-        header(f"TA request {request.ref}: {places_label(request.country)}"),
+        header(_("TA request {ref}: {places}", ref=ref, places=places_label(request.country))),
         fields_block(request, organisation),
         need_block(request),
     ]
@@ -148,46 +157,26 @@ def announcement(request: TARequest, organisation: Organisation | None, matching
         if request.strategies:
             blocks.append(
                 context(
-                    "Offering these strategies: "
-                    + (_names(matching) if matching else "no member organisation lists them yet")
+                    _("Offering these strategies: {names}", names=_names(matching))
+                    if matching
+                    else _("Offering these strategies: no member organisation lists them yet")
                 )
             )
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": f"ta_actions_{request.id}",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": ASSIGN_BUTTON,
-                        "style": "primary",
-                        "value": str(request.id),
-                        "text": {"type": "plain_text", "text": "Assign…"},
-                    },
-                    {
-                        "type": "button",
-                        "action_id": DECLINE_BUTTON,
-                        "style": "danger",
-                        "value": str(request.id),
-                        "text": {"type": "plain_text", "text": "Decline"},
-                        "confirm": {
-                            "title": {"type": "plain_text", "text": f"Decline {request.ref}?"},
-                            "text": {"type": "mrkdwn", "text": "The requester will be told it was declined."},
-                            "confirm": {"type": "plain_text", "text": "Decline"},
-                            "deny": {"type": "plain_text", "text": "Keep it"},
-                            "style": "danger",
-                        },
-                    },
-                ],
-            }
-        )
+        confirm = {
+            "title": {"type": "plain_text", "text": truncate(_("Decline {ref}?", ref=ref), 100)},
+            "text": {"type": "mrkdwn", "text": _("The requester will be told it was declined.")},
+            "confirm": {"type": "plain_text", "text": _("Decline")},
+            "deny": {"type": "plain_text", "text": _("Keep it")},
+            "style": "danger",
+        }
+        assign = _button(ASSIGN_BUTTON, _("Assign…"), str(request.id), style="primary")
+        decline = _button(DECLINE_BUTTON, _("Decline"), str(request.id), style="danger", confirm=confirm)
+        blocks.append(_actions(assign, decline, block_id=f"ta_actions_{request.id}"))
     else:
-        blocks.append(context(f"Now {request.status}. `/ta show {request.ref}` has its history."))
-    return Reply(
-        text=f"TA request {request.ref} ({request.status}): {escape(truncate(request.need, 100))}",
-        blocks=blocks,
-        ephemeral=False,
-    )
+        blocks.append(context(_("Now {status}. `/ta show {ref}` has its history.", status=status, ref=ref)))
+    need = escape(truncate(request.need, 100))
+    text = _("TA request {ref} ({status}): {need}", ref=ref, status=status, need=need)
+    return Reply(text=text, blocks=blocks, ephemeral=False)
 
 
 def detail(
@@ -199,13 +188,13 @@ def detail(
     """The request and its whole history; what does not fit one message (50 blocks) is a
     button away, newest events first in view."""
     blocks = [
-        header(f"{request.ref}: {places_label(request.country)}"),
+        header(_("{ref}: {places}", ref=request.ref, places=places_label(request.country))),
         fields_block(request, organisation),
         need_block(request),
         divider(),
     ]
     return Reply(
-        text=f"{request.ref}: {escape(truncate(request.need, 100))}",
+        text=_("{ref}: {need}", ref=request.ref, need=escape(truncate(request.need, 100))),
         blocks=blocks + history_blocks(request, history, organisations, MAX_BLOCKS - len(blocks)),
     )
 
@@ -216,68 +205,79 @@ def history_blocks(
     """The latest events that fit in `room` blocks, with a button for the ones before."""
     lines = [_event_line(event, organisations) for event in history]
     sections, first = _pack_latest(lines, room - 1)
-    blocks = [section(f"*History* ({len(history)} events)")] if first == 0 else []
+    blocks = [section(ngettext("*History* ({n} event)", "*History* ({n} events)", len(history)))] if first == 0 else []
     blocks += [section(text) for text in sections]
     if first > 0:
-        blocks.insert(
-            0,
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": HISTORY_BUTTON,
-                        "text": {"type": "plain_text", "text": f"{first} earlier events"},
-                        "value": json.dumps({"id": request.id, "before": history[first].id}),
-                    }
-                ],
-            },
-        )
+        label = ngettext("{n} earlier event", "{n} earlier events", first)
+        value = json.dumps({"id": request.id, "before": history[first].id})
+        blocks.insert(0, _actions(_button(HISTORY_BUTTON, label, value)))
     return blocks
 
 
+# (kind, with the event's note?) -> the line; "assigned-lead": assigned, with a lead
+_EVENTS = {
+    ("created", False): N_("{when} {who} logged the request"),
+    ("created", True): N_("{when} {who} logged the request: {note}"),
+    ("assigned", False): N_("{when} {who} brokered it to *{organisation}*"),
+    ("assigned", True): N_("{when} {who} brokered it to *{organisation}*: {note}"),
+    ("assigned-lead", False): N_("{when} {who} brokered it to *{organisation}*, lead {lead}"),
+    ("assigned-lead", True): N_("{when} {who} brokered it to *{organisation}*, lead {lead}: {note}"),
+    ("status", False): N_("{when} {who} moved it to *{status}*"),
+    ("status", True): N_("{when} {who} moved it to *{status}*: {note}"),
+    ("reopened", False): N_("{when} {who} reopened it (back to *{status}*)"),
+    ("reopened", True): N_("{when} {who} reopened it (back to *{status}*): {note}"),
+    ("noted", False): N_("{when} {who} noted"),
+    ("noted", True): N_("{when} {who} noted: {note}"),
+}
+
+
 def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
-    who = mention(event.actor)
-    if event.kind == "created":
-        what = "logged the request"
-    elif event.kind == "assigned":
-        what = f"brokered it to *{org_label(organisations.get(event.organisation_id))}*"
-        what += f", lead {mention(event.lead)}" if event.lead else ""
-    elif event.kind == "status":
-        what = f"moved it to *{event.status}*"
-    elif event.kind == "reopened":
-        what = f"reopened it (back to *{event.status}*)"
-    elif event.kind == "edited":
-        return f"• {when(event.at)} {who} {change_line(event)}"
-    else:
-        what = "noted"
-    if event.text:
-        what += f": {escape(event.text)}"
-    return f"• {when(event.at)} {who} {what}"
+    if event.kind == "edited":
+        return f"• {change_line(event)}"
+    kind = event.kind if event.kind in ("created", "assigned", "status", "reopened") else "noted"
+    kind = "assigned-lead" if kind == "assigned" and event.lead else kind
+    template = _EVENTS[kind, bool(event.text)]
+    line = _(
+        template,
+        when=when(event.at),
+        who=mention(event.actor),
+        organisation=org_label(organisations.get(event.organisation_id)),
+        lead=mention(event.lead) if event.lead else "",
+        status=status_label(event.status or ""),
+        note=escape(event.text or ""),
+    )
+    return f"• {line}"
 
 
-_FIELD_NAMES = {"need": "need", "places": "country", "strategies": "strategies", "due": "due date"}
+# (field, told to the requester?) -> the sentence
+_EDITS = {
+    ("need", False): N_("{when} {who} changed the need to: {after} (it was: {before})"),
+    ("need", True): N_("{who} changed the need to: {after} (it was: {before}) of your request *{ref}*."),
+    ("places", False): N_("{when} {who} changed the country from {before} to {after}"),
+    ("places", True): N_("{who} changed the country from {before} to {after} of your request *{ref}*."),
+    ("strategies", False): N_("{when} {who} changed the strategies from {before} to {after}"),
+    ("strategies", True): N_("{who} changed the strategies from {before} to {after} of your request *{ref}*."),
+    ("due", False): N_("{when} {who} changed the due date from {before} to {after}"),
+    ("due", True): N_("{who} changed the due date from {before} to {after} of your request *{ref}*."),
+}
 
 
-def change_line(event: TAEvent) -> str:
-    """An edit as a sentence without its subject: `changed the country from Kenya to Uganda`."""
+def change_line(event: TAEvent, ref: str | None = None) -> str:
+    """An edit as a sentence: in the history (`ref` None: `<when> <who> changed the country
+    from Kenya to Uganda`), or told to the requester of `ref`."""
     before, after = (_shown_value(event.field, value) for value in (event.old_value, event.text))
-    if event.field == "need":
-        return f"changed the need to: {after} (it was: {before})"
-    return f"changed the {_FIELD_NAMES[event.field]} from {before} to {after}"
+    values = {"who": mention(event.actor), "before": before, "after": after, "ref": ref}
+    template = _EDITS[event.field, ref is not None]
+    return _(template, when=when(event.at), **values)
 
 
 def _shown_value(field: str, value: str | None) -> str:
     if field == "need":
         return escape(truncate(value or "", 300))
     if not value:
-        return "none"
+        return _("none")
     if field == "places":
-        return (
-            " and ".join(escape(place_name(code)) for code in value.split())
-            if " " not in value
-            else escape(places_label(value))
-        )
+        return escape(place_name(value)) if " " not in value else escape(places_label(value))
     if field == "strategies":
         return strategy_tags(value.split())
     return due_token(date.fromisoformat(value))
@@ -301,34 +301,28 @@ def listing(
     requests: list[TARequest], total: int, page: int, query: ListQuery, organisations: dict[int, Organisation]
 ) -> Reply:
     """One page of a `/ta list`; its *Next page* button carries the query in short (list_query)."""
-    title = f"*TA requests* ({query_title(query)}): {total}"
+    title = {"query": query_title(query), "total": number(total)}
     if not requests:
-        return Reply.of(f"{title}. None match." + ("" if page == 0 else " That was the last page."))
+        if page == 0:
+            return Reply.of(_("*TA requests* ({query}): {total}. None match.", **title))
+        return Reply.of(_("*TA requests* ({query}): {total}. None match. That was the last page.", **title))
     first = page * PAGE_SIZE + 1
-    blocks = [section(f"{title}, newest first; {first}–{first + len(requests) - 1} shown.")]
+    shown = {"first": number(first), "last": number(first + len(requests) - 1)}
+    blocks = [section(_("*TA requests* ({query}): {total}, newest first; {first}–{last} shown.", **title, **shown))]
     blocks += [section(one_line(r, organisations.get(r.organisation_id))) for r in requests]
     if first - 1 + len(requests) < total:
         blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": PAGE_BUTTON,
-                        "text": {"type": "plain_text", "text": "Next page"},
-                        "value": json.dumps({"q": list_query(query), "p": page + 1}),
-                    }
-                ],
-            }
+            _actions(_button(PAGE_BUTTON, _("Next page"), json.dumps({"q": list_query(query), "p": page + 1})))
         )
-    blocks.append(context("`/ta show <id>` for one request and its history; " + usage("/ta list") + "."))
-    return Reply(text=f"{total} TA requests", blocks=blocks)
+    blocks.append(context(_("`/ta show <id>` for one request and its history; {usage}.", usage=usage("/ta list"))))
+    return Reply(text=ngettext("{n} TA request", "{n} TA requests", total), blocks=blocks)
 
 
 def _names(organisations: list[Organisation]) -> str:
-    return ", ".join(escape(o.short_name or o.name) for o in organisations[:10]) + (
-        f" and {len(organisations) - 10} more" if len(organisations) > 10 else ""
-    )
+    names = ", ".join(escape(o.short_name or o.name) for o in organisations[:10])
+    if len(organisations) <= 10:
+        return names
+    return ngettext("{names} and {n} more", "{names} and {n} more", len(organisations) - 10, names=names)
 
 
 def _pack_latest(lines: list[str], most: int, limit: int = SECTION_LIMIT - 100) -> tuple[list[str], int]:

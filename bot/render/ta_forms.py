@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.ta import KINDS
+from bot.i18n import N_, _
 from bot.parsing.places import places_label
 from bot.parsing.slack_text import truncate
 from bot.parsing.strategies import STRATEGIES
@@ -16,7 +17,8 @@ ASSIGN_FORM = "ta_assign_form"
 PLACES_FORM = "ta_places_form"
 
 
-PLACES_HINT = "English names or ISO codes: Kenya, or Kenya, Uganda and Tanzania, or Eastern Africa, or Global"
+PLACES_HINT = N_("English names or ISO codes: Kenya, or Kenya, Uganda and Tanzania, or Eastern Africa, or Global")
+TITLE_LIMIT = 24  # characters of a modal's title, submit and close labels (Slack refuses more)
 
 
 def request_form() -> dict:
@@ -28,32 +30,32 @@ def request_form() -> dict:
     return {
         "type": "modal",
         "callback_id": REQUEST_FORM,
-        "title": {"type": "plain_text", "text": "New TA request"},
-        "submit": {"type": "plain_text", "text": "Log request"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": _plain(_("New TA request")),
+        "submit": _plain(_("Log request")),
+        "close": _plain(_("Cancel")),
         "blocks": [
             {
                 "type": "input",
                 "block_id": "country",
-                "label": {"type": "plain_text", "text": "Country or region"},
-                "hint": {"type": "plain_text", "text": PLACES_HINT},
+                "label": {"type": "plain_text", "text": _("Country or region")},
+                "hint": {"type": "plain_text", "text": _(PLACES_HINT)},
                 "element": {"type": "plain_text_input", "action_id": "value", "max_length": 300},
             },
             {
                 "type": "input",
                 "block_id": "need",
-                "label": {"type": "plain_text", "text": "What is needed"},
+                "label": {"type": "plain_text", "text": _("What is needed")},
                 "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 2000},
             },
             {
                 "type": "input",
                 "block_id": "strategies",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "INSPIRE strategies"},
+                "label": {"type": "plain_text", "text": _("INSPIRE strategies")},
                 "element": {
                     "type": "multi_static_select",
                     "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "Choose any that apply"},
+                    "placeholder": {"type": "plain_text", "text": _("Choose any that apply")},
                     "options": [option(s.tag, s.name) for s in STRATEGIES],
                 },
             },
@@ -61,18 +63,18 @@ def request_form() -> dict:
                 "type": "input",
                 "block_id": "kind",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Kind of support"},
+                "label": {"type": "plain_text", "text": _("Kind of support")},
                 "element": {
                     "type": "static_select",
                     "action_id": "value",
-                    "options": [option(k, label) for k, label in KINDS.items()],
+                    "options": [option(k, _(label)) for k, label in KINDS.items()],
                 },
             },
             {
                 "type": "input",
                 "block_id": "due",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Needed by"},
+                "label": {"type": "plain_text", "text": _("Needed by")},
                 "element": {"type": "datepicker", "action_id": "value"},
             },
         ],
@@ -87,20 +89,20 @@ def assign_form(request: TARequest, organisations: list[Organisation], matching:
     return _about(
         request,
         ASSIGN_FORM,
-        f"Assign {request.ref}",
-        "Assign",
+        _("Assign {ref}", ref=request.ref),
+        _("Assign"),
         [
             {
                 "type": "input",
                 "block_id": "organisation",
-                "label": {"type": "plain_text", "text": "Member organisation"},
+                "label": {"type": "plain_text", "text": _("Member organisation")},
                 "element": {"type": "static_select", "action_id": "value", "options": options},
             },
             {
                 "type": "input",
                 "block_id": "lead",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Lead person"},
+                "label": {"type": "plain_text", "text": _("Lead person")},
                 "element": {"type": "users_select", "action_id": "value"},
             },
         ],
@@ -113,9 +115,9 @@ def _about(request: TARequest, callback_id: str, title: str, submit: str, fields
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": str(request.id),
-        "title": {"type": "plain_text", "text": title},
-        "submit": {"type": "plain_text", "text": submit},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": _plain(title),
+        "submit": _plain(submit),
+        "close": _plain(_("Cancel")),
         "blocks": [section(one_line(request)), *fields],
     }
 
@@ -125,14 +127,14 @@ def places_form(request: TARequest) -> dict:
     return _about(
         request,
         PLACES_FORM,
-        f"Change {request.ref}",
-        "Save",
+        _("Change {ref}", ref=request.ref),
+        _("Save"),
         [
             {
                 "type": "input",
                 "block_id": "country",
-                "label": {"type": "plain_text", "text": "Country or region"},
-                "hint": {"type": "plain_text", "text": PLACES_HINT},
+                "label": {"type": "plain_text", "text": _("Country or region")},
+                "hint": {"type": "plain_text", "text": _(PLACES_HINT)},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",
@@ -142,3 +144,8 @@ def places_form(request: TARequest) -> dict:
             },
         ],
     )
+
+
+def _plain(text: str) -> dict:
+    """A modal's title or button label, cut to what Slack takes (a translation may be longer)."""
+    return {"type": "plain_text", "text": truncate(text, TITLE_LIMIT)}

@@ -2,86 +2,122 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_, _
 from bot.parsing.places import places_label
 from bot.parsing.slack_text import escape, mention, truncate
+from bot.parsing.vocabulary import status_label
 from bot.render.blocks import Reply, context, section
 from bot.render.ta_blocks import STATUS_ICONS, change_line, need_block, org_label
 from storage.organisations import Organisation
 from storage.ta_requests import TAEvent, TARequest
 
+# status -> (the news, the news with its lead); any other status: _OTHER
+_NEWS = {
+    "assigned": (
+        N_("Your request *{ref}* ({places}) has been brokered to *{organisation}*."),
+        N_("Your request *{ref}* ({places}) has been brokered to *{organisation}*. Lead: {lead}."),
+    ),
+    "in-progress": (
+        N_("Your request *{ref}* ({places}) is in progress."),
+        N_("Your request *{ref}* ({places}) is in progress. Lead: {lead}."),
+    ),
+    "completed": (
+        N_("Your request *{ref}* ({places}) is completed."),
+        N_("Your request *{ref}* ({places}) is completed. Lead: {lead}."),
+    ),
+    "declined": (
+        N_("Your request *{ref}* ({places}) was declined."),
+        N_("Your request *{ref}* ({places}) was declined. Lead: {lead}."),
+    ),
+}
+_OTHER = (
+    N_("Your request *{ref}* ({places}) is {status}."),
+    N_("Your request *{ref}* ({places}) is {status}. Lead: {lead}."),
+)
+
+
+def _full_history(request: TARequest) -> dict:
+    return context(_("`/ta show {ref}` has its full history.", ref=request.ref))
+
 
 def to_requester(request: TARequest, organisation: Organisation | None, reopened: str | None = None) -> Reply:
     """A change of status; `reopened` (its note, or "") when a coordinator brought it back."""
+    ref, places, status = request.ref, places_label(request.country), status_label(request.status)
     if reopened is not None:
-        line = (
-            f":recycle: Your request *{request.ref}* ({places_label(request.country)}) was reopened: "
-            f"it is *{request.status}* again."
+        again = _(
+            "Your request *{ref}* ({places}) was reopened: it is *{status}* again.",
+            ref=ref,
+            places=places,
+            status=status,
         )
+        line = f":recycle: {again}"
         if reopened:
             line += f"\n>{escape(truncate(reopened, 2500))}"
         return Reply(
-            text=f"Your request {request.ref} was reopened",
-            blocks=[section(line), context(f"`/ta show {request.ref}` has its full history.")],
+            text=_("Your request {ref} was reopened", ref=ref),
+            blocks=[section(line), _full_history(request)],
             ephemeral=False,
         )
-    news = {
-        "assigned": f"has been brokered to *{org_label(organisation)}*",
-        "in-progress": "is in progress",
-        "completed": "is completed",
-        "declined": "was declined",
-    }
-    line = (
-        f"{STATUS_ICONS[request.status]} Your request *{request.ref}* ({places_label(request.country)}) "
-        f"{news.get(request.status, 'is ' + request.status)}."
-    )
-    if request.lead:
-        line += f" Lead: {mention(request.lead)}."
+    news = _NEWS.get(request.status, _OTHER)[1 if request.lead else 0]
+    lead = mention(request.lead) if request.lead else ""
+    said = _(news, ref=ref, places=places, organisation=org_label(organisation), status=status, lead=lead)
     return Reply(
-        text=f"Your request {request.ref} is {request.status}",
-        blocks=[section(line), context(f"`/ta show {request.ref}` has its full history.")],
+        text=_("Your request {ref} is {status}", ref=ref, status=status),
+        blocks=[section(f"{STATUS_ICONS[request.status]} {said}"), _full_history(request)],
         ephemeral=False,
     )
 
 
 def to_lead(request: TARequest, organisation: Organisation | None) -> Reply:
-    line = (
-        f":handshake: You are the lead for *{request.ref}* ({places_label(request.country)}), "
-        f"brokered to *{org_label(organisation)}*."
+    lead = _(
+        "You are the lead for *{ref}* ({places}), brokered to *{organisation}*.",
+        ref=request.ref,
+        places=places_label(request.country),
+        organisation=org_label(organisation),
     )
-    hint = (
-        f"Move it on with `/ta status {request.ref} in-progress` and later `completed`; "
-        f"add news with `/ta note {request.ref} <text>`."
+    hint = _(
+        "Move it on with `/ta status {ref} in-progress` and later `completed`; add news with `/ta note {ref} <text>`.",
+        ref=request.ref,
     )
     return Reply(
-        text=f"You lead {request.ref}", blocks=[section(line), need_block(request), context(hint)], ephemeral=False
+        text=_("You lead {ref}", ref=request.ref),
+        blocks=[section(f":handshake: {lead}"), need_block(request), context(hint)],
+        ephemeral=False,
     )
 
 
 def to_former_lead(request: TARequest, organisation: Organisation | None) -> Reply:
-    line = (
-        f"*{request.ref}* ({places_label(request.country)}) has been reassigned to "
-        f"*{org_label(organisation)}*; you no longer lead it. Thank you!"
+    line = _(
+        "*{ref}* ({places}) has been reassigned to *{organisation}*; you no longer lead it. Thank you!",
+        ref=request.ref,
+        places=places_label(request.country),
+        organisation=org_label(organisation),
     )
-    return Reply(text=f"{request.ref} was reassigned", blocks=[section(line)], ephemeral=False)
+    return Reply(text=_("{ref} was reassigned", ref=request.ref), blocks=[section(line)], ephemeral=False)
 
 
 def to_noted(request: TARequest, event: TAEvent, to_lead: bool) -> Reply:
-    whose = "the request you lead" if to_lead else "your request"
-    line = (
-        f":memo: {mention(event.actor)} added a note to {whose} *{request.ref}* "
-        f"({places_label(request.country)}):\n>{escape(truncate(event.text or '', 2500))}"
-    )
+    values = {
+        "who": mention(event.actor),
+        "ref": request.ref,
+        "places": places_label(request.country),
+        "note": escape(truncate(event.text or "", 2500)),
+    }
+    if to_lead:
+        note = _("{who} added a note to the request you lead *{ref}* ({places}):\n>{note}", **values)
+    else:
+        note = _("{who} added a note to your request *{ref}* ({places}):\n>{note}", **values)
     return Reply(
-        text=f"A note on {request.ref}",
-        blocks=[section(line), context(f"Answer with `/ta note {request.ref} <text>`.")],
+        text=_("A note on {ref}", ref=request.ref),
+        blocks=[section(f":memo: {note}"), context(_("Answer with `/ta note {ref} <text>`.", ref=request.ref))],
         ephemeral=False,
     )
 
 
 def to_edited(request: TARequest, event: TAEvent, to_lead: bool) -> Reply:
-    line = f":pencil2: {mention(event.actor)} {change_line(event)} of your request *{request.ref}*."
+    line = f":pencil2: {change_line(event, request.ref)}"
     return Reply(
-        text=f"{request.ref} was corrected",
-        blocks=[section(line), context(f"`/ta show {request.ref}` has its full history.")],
+        text=_("{ref} was corrected", ref=request.ref),
+        blocks=[section(line), _full_history(request)],
         ephemeral=False,
     )

@@ -32,6 +32,7 @@ class LocalSlack:
         self._files = itertools.count(1)
         self.uploads: dict[str, bytes] = {}
         self.upload_names: dict[str, str] = {}
+        self.locales: dict[str, str] = {}  # user ID -> Slack locale (fr-FR); anyone else en-US
         local = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,6 +119,12 @@ class LocalSlack:
             return self.on_api_call(parts[1], args)
         return 404, {"ok": False, "error": "unknown_path"}, {}
 
+    def _with_locale(self, user: dict, args: dict) -> dict:
+        """users.info says a member's locale only when asked (include_locale)."""
+        if str(args.get("include_locale", "")).lower() in ("true", "1"):
+            return {**user, "locale": self.locales.get(user["id"], "en-US")}
+        return user
+
     def on_api_call(self, method: str, args: dict) -> tuple[int, dict, dict]:
         return 200, self.answer(method, args), {}
 
@@ -146,16 +153,14 @@ class LocalSlack:
             return {"ok": True, "channel": {"id": channel, "name": channel.lower(), "is_member": True}}
         if method == "users.info":
             user = str(args.get("user", ""))
-            return {
-                "ok": True,
-                "user": {
-                    "id": user,
-                    "name": user.lower(),
-                    "real_name": user,
-                    "tz": "UTC",
-                    "profile": {"display_name": user},
-                },
+            profile = {
+                "id": user,
+                "name": user.lower(),
+                "real_name": user,
+                "tz": "UTC",
+                "profile": {"display_name": user},
             }
+            return {"ok": True, "user": self._with_locale(profile, args)}
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
             ts = f"{time.time():.0f}.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts", ts), "message_ts": ts}
