@@ -138,7 +138,7 @@ def post_for(services, cmd: SlashCommand, kind: NoticeKind, subject: str, what: 
     channel = services.settings.channel or cmd.channel_id
     services.outbox.add(kind, subject, channel, asked(cmd, what))
     sentence = POSTING.get(what, N_("Posting {what} in {channel}."))  # one whole sentence per post
-    return Reply.of(_(sentence, what=what, channel=f"<#{channel}>"), ":mega:")
+    return Reply.of(_(sentence, what=what, channel="<#" + channel + ">"), ":mega:")
 
 
 # `what` is kept in the outbox in English (bot/outbound/notices.py words its refusals from it)

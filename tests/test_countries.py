@@ -178,7 +178,7 @@ def test_an_ambiguous_name_is_asked_about_not_guessed(typed, answer):
 def test_no_close_name_says_how_to_write_one(typed):
     with pytest.raises(UserError) as caught:
         find_country(typed, usage="`/ta new <country>: <need>`")
-    assert caught.value.problem.endswith("Use its English name or ISO code, e.g. Kenya or KE.")
+    assert caught.value.problem.endswith("Use its name or ISO code, e.g. Kenya or KE.")
     assert typed in caught.value.problem
     assert caught.value.usage == "`/ta new <country>: <need>`"
 

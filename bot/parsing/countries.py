@@ -204,7 +204,7 @@ def find_country(text: str, usage: str | None = None) -> Country:
         return country
     shown = echo("".join(c for c in text[:MAX_INPUT] if unicodedata.category(c) != "Cc"), 40).strip()
     if not shown:
-        raise UserError(_("Which country? Use its English name or ISO code, e.g. Kenya or KE."), usage)
+        raise UserError(_("Which country? Use its name or ISO code, e.g. Kenya or KE."), usage)
     key = _key(text) if len(text) <= MAX_INPUT else ""  # "": nothing difflib could use
     index, by_code, names = _index()
     if key in _AMBIGUOUS:
@@ -223,7 +223,7 @@ def find_country(text: str, usage: str | None = None) -> Country:
             suggestions[0] if clear else None,
         )
     raise UserError(
-        _("I don't know a country called “{typed}”. Use its English name or ISO code, e.g. Kenya or KE.", typed=shown),
+        _("I don't know a country called “{typed}”. Use its name or ISO code, e.g. Kenya or KE.", typed=shown),
         usage,
     )
 

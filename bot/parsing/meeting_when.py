@@ -272,9 +272,10 @@ def build(typed: Typed, zone: ZoneInfo) -> MeetingTimes:
 
 
 def _backwards(start: time, end: time, later_day: bool = False) -> str:
+    starts, ends = start.strftime("%H:%M"), end.strftime("%H:%M")
     if end == start and not later_day:
-        return _("It ends when it starts ({start}); give its end, e.g. 14:00-16:00.", start=f"{start:%H:%M}")
-    return _("It ends ({end}) before it starts ({start}).", end=f"{end:%H:%M}", start=f"{start:%H:%M}")
+        return _("It ends when it starts ({start}); give its end, e.g. 14:00-16:00.", start=starts)
+    return _("It ends ({end}) before it starts ({start}).", end=ends, start=starts)
 
 
 def _not_past(times: MeetingTimes, zone: ZoneInfo, now: datetime) -> MeetingTimes:
@@ -342,7 +343,7 @@ def kept(typed: Typed, current: MeetingTimes, zone: ZoneInfo) -> Typed:
         raise UserError(
             _(
                 "Starting at {start} it would run past midnight; give its end, e.g. 15:00-17:00.",
-                start=f"{typed.start:%H:%M}",
+                start=typed.start.strftime("%H:%M"),
             )
         )
     return replace(typed, last=last, end=ends.time())

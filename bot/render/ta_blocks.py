@@ -81,7 +81,7 @@ def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
     kind = _(kind) if kind else _("not given")
     fields = [
         _("*Where*\n{places}", places=places_label(request.country)),
-        _("*Status*\n{status}", status=f"{STATUS_ICONS[request.status]} {status_label(request.status)}"),
+        _("*Status*\n{status}", status=" ".join((STATUS_ICONS[request.status], status_label(request.status)))),
         _("*Requested by*\n{who} on {when}", who=mention(request.requester), when=when(request.created_at)),
         _("*Strategies*\n{strategies}", strategies=strategy_tags(request.strategies)),
         _("*Kind of support*\n{kind}", kind=kind),
