@@ -4,7 +4,8 @@
     python -m bot.i18n_catalogues --check    # exit 1 if the code has strings the template lacks
 
 `pybabel extract` reads every `_()`, `ngettext()`, `pgettext()` and `N_()` in bot/ and
-handlers/ into bot/locales/messages.pot; `pybabel update` merges it into each language's
+handlers/, the Python modules and the public page's Jinja templates (bot/render/templates,
+read by Jinja's own Babel extractor), into bot/locales/messages.pot; `pybabel update` merges it into each language's
 messages.po (a new string arrives untranslated, a changed one marked fuzzy, both caught by
 tests/test_catalogues.py); `pybabel compile` writes the messages.mo files the bot reads.
 The .mo files are committed, so a fresh clone answers in every language without a build
@@ -26,6 +27,13 @@ from bot.i18n import DOMAIN, LOCALES, TRANSLATED
 ROOT = LOCALES.parent.parent
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
 SOURCES = ("bot", "handlers")
+# Which extractor reads which file, by its path inside each of SOURCES. `silent = false`:
+# a template Jinja cannot parse stops the extraction instead of dropping its strings.
+MAPPING = """\
+[python: **.py]
+[jinja2: **/templates/**.html]
+silent = false
+"""
 
 
 def pybabel(*arguments: str) -> None:
@@ -39,8 +47,17 @@ def extract(into: Path = TEMPLATE) -> None:
 
 
 def _extract(into: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        mapping = Path(scratch) / "babel.cfg"
+        mapping.write_text(MAPPING)
+        _extract_with(mapping, into)
+
+
+def _extract_with(mapping: Path, into: Path) -> None:
     pybabel(
         "extract",
+        "--mapping-file",
+        str(mapping),
         "--no-wrap",
         "--sort-by-file",
         "--omit-header",

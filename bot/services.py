@@ -16,6 +16,8 @@ from bot.domain.permissions import require_coordinator
 from bot.domain.polls import PollService
 from bot.domain.reminders import ReminderService
 from bot.domain.ta import TAService
+from bot.domain.web_links import WebLinks
+from bot.domain.web_requests import WebRequestService
 from bot.outbound.ack_priority import AckPriority
 from bot.outbound.after_ack import AfterAck
 from bot.outbound.languages import MemberLanguages
@@ -31,6 +33,7 @@ from storage.polls import PollRepository
 from storage.reminders import ReminderRepository
 from storage.ta_digest import TADigestQueries
 from storage.ta_requests import TARequestRepository
+from storage.web_submissions import WebSubmissionRepository
 
 
 @dataclass(kw_only=True)
@@ -54,6 +57,7 @@ class Services:
     reminder_service: ReminderService
     poll_service: PollService
     digest_service: DigestService
+    web_requests: WebRequestService  # the public request page's submissions (issue 18)
     # after the ack: Web API calls a member waits on, and the requests being answered,
     # which the courier gives way to
     after_ack: AfterAck = field(default_factory=AfterAck)
@@ -71,6 +75,7 @@ class Services:
         reminder_service = ReminderService(settings, storage, meetings, ReminderRepository(storage), outbox, scheduler)
         agenda_service = AgendaService(storage, meetings, agenda, coordinators, outbox)
         after_ack = AfterAck()
+        ta_service = TAService(storage, ta_requests, organisations, coordinators, outbox)
         return cls(
             after_ack=after_ack,
             languages=MemberLanguages(storage, after_ack.run),
@@ -84,7 +89,17 @@ class Services:
             polls=polls,
             outbox=outbox,
             digest_queries=TADigestQueries(storage),
-            ta_service=TAService(storage, ta_requests, organisations, coordinators, outbox),
+            ta_service=ta_service,
+            web_requests=WebRequestService(
+                storage,
+                WebSubmissionRepository(storage),
+                ta_requests,
+                organisations,
+                ta_service,
+                outbox,
+                web_links(settings, storage),
+                scheduler,
+            ),
             organisation_service=OrganisationService(storage, organisations, coordinators),
             meeting_service=MeetingService(
                 storage,
@@ -109,3 +124,10 @@ class Services:
 
     def require_coordinator(self, user_id: str, action: str) -> None:
         require_coordinator(self.coordinators, user_id, action)
+
+
+def web_links(settings: Settings, storage: Storage) -> WebLinks | None:
+    """The public page's signed links, when IWG_SECRET_KEY and IWG_PUBLIC_URL are set."""
+    if not (settings.secret_key and settings.public_url):
+        return None
+    return WebLinks(settings.secret_key.get_secret_value(), settings.public_url, storage.clock)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import sys
 from datetime import time, timedelta
+from email.utils import parseaddr
 from enum import Enum
 from typing import Annotated, NamedTuple
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -49,6 +51,40 @@ class DigestTime(NamedTuple):
         return f"{_WEEKDAYS[self.weekday][:3]} {self.at:%H:%M}"
 
 
+class SmtpServer(NamedTuple):
+    """Where mail goes (IWG_SMTP_URL): `security` is "plain", "starttls" or "tls"."""
+
+    security: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+SMTP_SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+SMTP_FORMS = "smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465"
+
+
+def parse_smtp_url(text: str) -> SmtpServer:
+    """`smtp+starttls://user:p%40ss@mail.example.org:587` -> SmtpServer (user and password
+    percent-decoded). The error never repeats the URL, which may hold a password."""
+    parts = urlsplit(text.strip())
+    scheme = SMTP_SCHEMES.get(parts.scheme.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if scheme is None or not parts.hostname or port == -1 or parts.path not in ("", "/") or parts.query:
+        raise ValueError(f"not a mail server URL: use {SMTP_FORMS}")
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if scheme[0] == "plain" and user:
+        raise ValueError(
+            "a login over plain smtp:// would send the password unencrypted: use smtp+starttls:// or smtps://"
+        )
+    return SmtpServer(scheme[0], parts.hostname, port or scheme[1], user, password)
+
+
 class ConfigError(ValueError):
     """A setting that cannot work; `str()` is the one line shown to the operator."""
 
@@ -57,6 +93,16 @@ def _blank_is_unset(value):
     if isinstance(value, str) and not value.strip():
         return None
     return value
+
+
+def _unguessable(secret: str) -> str:
+    """A secret long enough that nobody guesses it; the refusal never repeats it."""
+    if len(secret) < CALENDAR_SECRET_LENGTH:
+        raise ValueError(
+            f"too short to be unguessable ({len(secret)} characters, {CALENDAR_SECRET_LENGTH} at least); "
+            f"make one with {MAKE_SECRET}"
+        )
+    return secret
 
 
 def parse_offsets(text: str) -> tuple[timedelta, ...]:
@@ -105,6 +151,11 @@ class Settings(BaseSettings):
     public_url: str | None = Field(None, validation_alias="IWG_PUBLIC_URL")
     calendar_secret: SecretStr | None = Field(None, validation_alias="IWG_CALENDAR_SECRET")
     language: str = Field("en", validation_alias="IWG_LANGUAGE")  # the channel's posts (bot/i18n.py)
+    # the public request page (issue 18): its mail server, the sender, the key that signs its links
+    smtp_url: SecretStr | None = Field(None, validation_alias="IWG_SMTP_URL")
+    mail_from: str | None = Field(None, validation_alias="IWG_MAIL_FROM")
+    secret_key: SecretStr | None = Field(None, validation_alias="IWG_SECRET_KEY")
+    trusted_proxies: int = Field(0, validation_alias="IWG_TRUSTED_PROXIES", ge=0, le=5)
 
     _blank = field_validator(
         "slack_bot_token",
@@ -112,8 +163,36 @@ class Settings(BaseSettings):
         "slack_app_token",
         "channel",
         "public_url",
+        "mail_from",
         mode="before",
     )(_blank_is_unset)
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _smtp_url(cls, value):
+        value = _blank_is_unset(value)
+        if value is None or isinstance(value, SecretStr):
+            return value
+        parse_smtp_url(str(value))  # raises with the right forms, never echoing the URL
+        return str(value).strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        _name, address = parseaddr(value.strip())
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address or "") or "\n" in value:
+            raise ValueError(f"{value!r} is not a mail address, e.g. IWG Bot <iwg-bot@example.org>")
+        return value.strip()
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _secret_key(cls, value):
+        value = _blank_is_unset(value)
+        if value is None or isinstance(value, SecretStr):
+            return value
+        return _unguessable(str(value).strip())  # never echoed
 
     @field_validator("slack_api_url")
     @classmethod
@@ -144,12 +223,7 @@ class Settings(BaseSettings):
         value = str(value).strip()  # never echoed: it is the feed's password
         if not _CALENDAR_SECRET.match(value):
             raise ValueError(f"use only the letters, digits, _ and -; make one with {MAKE_SECRET}")
-        if len(value) < CALENDAR_SECRET_LENGTH:
-            raise ValueError(
-                f"too short to be unguessable ({len(value)} characters, {CALENDAR_SECRET_LENGTH} at least); "
-                f"make one with {MAKE_SECRET}"
-            )
-        return value
+        return _unguessable(value)
 
     @field_validator("channel")
     @classmethod
@@ -233,10 +307,42 @@ class Settings(BaseSettings):
             return None
         return f"{self.public_url}/calendar/{self.calendar_secret.get_secret_value()}.ics"
 
+    @property
+    def smtp(self) -> SmtpServer | None:
+        return parse_smtp_url(self.smtp_url.get_secret_value()) if self.smtp_url else None
+
+    @property
+    def public_page_missing(self) -> list[str]:
+        """The variables the public request page still needs (none: it is on)."""
+        needed = {
+            "IWG_PUBLIC_URL": self.public_url,
+            "IWG_SMTP_URL": self.smtp_url,
+            "IWG_MAIL_FROM": self.mail_from,
+            "IWG_SECRET_KEY": self.secret_key,
+        }
+        return [name for name, value in needed.items() if not value]
+
+    @property
+    def public_page(self) -> bool:
+        """Whether `/request` is served: every mail setting is there, and an HTTP server runs
+        (HTTP mode, or Socket Mode beside which IWG_PUBLIC_URL asks for one on $PORT)."""
+        return not self.public_page_missing and self.mode is not Mode.CONSOLE
+
     def secrets(self) -> list[str]:
         """The values no log line may carry."""
-        fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.calendar_secret)
-        return [f.get_secret_value() for f in fields if f]
+        fields = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.calendar_secret,
+            self.secret_key,
+            self.smtp_url,
+        )
+        values = [f.get_secret_value() for f in fields if f]
+        server = self.smtp
+        if server and server.password:
+            values.append(server.password)
+        return values
 
 
 def describe_error(error: ValidationError) -> list[str]:

@@ -146,8 +146,10 @@ def status(services: Services, actor: str, text: str) -> Reply:
 
 
 def note(services: Services, actor: str, text: str) -> Reply:
-    wanted, body = read_note(text)
-    request = services.ta_service.note(actor, wanted, body)
+    wanted, body, public = read_note(text)
+    request = services.ta_service.note(actor, wanted, body, public)
+    if request.from_web:
+        return _noted_web(request, actor, public)
     told = (request.requester != actor, request.lead not in (None, actor, request.requester))  # requester, lead
     if told == (True, True):
         text = _("Noted on {ref}. The requester and the lead have been told.", ref=request.ref)
@@ -157,6 +159,23 @@ def note(services: Services, actor: str, text: str) -> Reply:
         text = _("Noted on {ref}. The lead has been told.", ref=request.ref)
     else:
         text = _("Noted on {ref}.", ref=request.ref)
+    return Reply.of(text, ":memo:")
+
+
+def _noted_web(request, actor: str, public: bool) -> Reply:
+    """A note on a request from the web page: whether its requester was mailed it."""
+    lead = request.lead not in (None, actor)
+    if public:
+        text = _("Noted on {ref}, and mailed to the requester.", ref=request.ref)
+        if lead:
+            text = _("Noted on {ref}, and mailed to the requester. The lead has been told.", ref=request.ref)
+    elif lead:
+        text = _(
+            "Noted on {ref}. The lead has been told; the requester is not (`/ta note {ref} public …` mails them).",
+            ref=request.ref,
+        )
+    else:
+        text = _("Noted on {ref}. The requester is not told (`/ta note {ref} public …` mails them).", ref=request.ref)
     return Reply.of(text, ":memo:")
 
 
@@ -195,7 +214,7 @@ def export_file(services: Services, client: WebClient) -> File:
     rows = services.ta_requests.export_rows()
     people = {row["requester"] for row in rows} | {row["lead"] for row in rows if row["lead"]}
     people |= {note.actor for row in rows for note in row["notes"]}
-    names = display_names(client, people)
+    names = display_names(client, {person for person in people if not person.startswith("mail:")})
     day = services.storage.clock().astimezone(services.settings.timezone).date().isoformat()
     return File(
         filename=f"iwg-ta-requests-{day}.csv",

@@ -43,3 +43,31 @@ def m016_member_languages(db: Database) -> None:
             f"CREATE TRIGGER member_languages_version_{change.lower()} AFTER {change} ON member_languages"
             f" BEGIN {bump} END"
         )
+
+
+@migrations()
+def m017_requests_from_the_web(db: Database) -> None:
+    # Requests from the public page (issue 18). `web_submissions` holds what a visitor sent
+    # until they confirm it from their email (then `request_id` names the request it became)
+    # or it expires unconfirmed after 48 hours and is deleted. `form_token` is the nonce of
+    # the form it was sent from: unique, so one form makes at most one submission.
+    db.execute(
+        """CREATE TABLE web_submissions (
+            id INTEGER PRIMARY KEY,
+            form_token TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL, organisation TEXT NOT NULL, email TEXT NOT NULL,
+            places TEXT NOT NULL, need TEXT NOT NULL, strategies TEXT NOT NULL DEFAULT '',
+            kind TEXT, due_date TEXT, language TEXT NOT NULL DEFAULT 'en', address TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, confirmed_at TEXT,
+            request_id INTEGER REFERENCES ta_requests(id))"""
+    )
+    db.execute("CREATE INDEX web_submissions_unconfirmed ON web_submissions (created_at) WHERE confirmed_at IS NULL")
+    # A request logged from the web: `source` 'web', the requester's own words for who they
+    # are, and the language they wrote in (their mails are in it). Its `requester` is the
+    # mail lane 'mail:<email>', where the notices to a requester go.
+    for column in ("requester_name", "requester_organisation", "requester_email", "requester_language"):
+        db.execute(f"ALTER TABLE ta_requests ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE ta_requests ADD COLUMN source TEXT NOT NULL DEFAULT 'slack'")
+    # A note a coordinator marked public (`/ta note <id> public <text>`): the web requester
+    # is mailed it and its status page shows it.
+    db.execute("ALTER TABLE ta_events ADD COLUMN public INTEGER NOT NULL DEFAULT 0")

@@ -51,6 +51,9 @@ class NoticeKind(StrEnum):
     TA_LOGGED = "ta.logged"  # to the requester, when the form (which closes without a reply) logged it
     TA_NOTE = "ta.note"  # to the requester and the lead: a note was added (payload: its event)
     TA_EDITED = "ta.edited"  # to the requester: someone else corrected the request (payload: its event)
+    # to a web requester's mail lane ("mail:<email>"); TA_REQUESTER and TA_NOTE go there too
+    WEB_CONFIRM = "web.confirm"  # confirm your request: the signed link (subject: W-<submission>)
+    WEB_LOGGED = "web.logged"  # it is logged as TA-n, with the status page's link
     AGENDA_MOVED = "agenda.moved"  # to a proposer: their items moved (payload: items, was, to, why)
     # the group's channel
     REMINDER = "meeting.reminder"  # a meeting is coming, with the agenda so far
@@ -71,7 +74,7 @@ class Notice(BaseModel):
     id: int
     kind: str  # what to render, e.g. "ta.announce"
     subject: str  # what it is about, e.g. "TA-7"
-    recipient: str  # a user ID (a direct message) or a channel ID: the lane
+    recipient: str  # a user ID (a direct message), a channel ID or "mail:<address>": the lane
     detail: dict = {}
     attempts: int = 0
     created_at: str = ""

@@ -28,10 +28,21 @@ class TARequest(BaseModel):
     lead: str | None = None
     created_at: datetime
     updated_at: datetime
+    # where it came from: "slack", or "web" (the public page), whose requester is the mail
+    # lane "mail:<email>" and who said who they are in these (migration m017)
+    source: str = "slack"
+    requester_name: str | None = None
+    requester_organisation: str | None = None
+    requester_email: str | None = None
+    requester_language: str | None = None
 
     @property
     def ref(self) -> str:
         return f"TA-{self.id}"
+
+    @property
+    def from_web(self) -> bool:
+        return self.source == "web"
 
     @property
     def is_open(self) -> bool:
@@ -58,6 +69,7 @@ class TAEvent(BaseModel):
     text: str | None = None
     field: str | None = None  # edited: need, places, strategies or due
     old_value: str | None = None  # edited: as stored (codes, tags, an ISO date)
+    public: bool = False  # a note the web requester is sent and their status page shows
 
 
 # Why a request is stuck, each a condition on ta_requests; a request counts once, under the
@@ -145,14 +157,30 @@ class TARequestRepository:
         due_date: date | None,
         requester: str,
         keys: list[str] | None = None,
+        web: dict[str, str] | None = None,
     ) -> TARequest:
-        """A new request; `keys`: every place a list finds it under (its places if None)."""
+        """A new request; `keys`: every place a list finds it under (its places if None);
+        `web`: from the public page, the requester_* columns (name, organisation, email, language)."""
         now = to_iso(self.storage.clock())
+        web_columns = {f"requester_{name}": value for name, value in (web or {}).items()}
+        if web:
+            web_columns["source"] = "web"
+        extra = "".join(f", {column}" for column in web_columns)
         with self.storage.write() as db:
             cursor = db.execute(
-                "INSERT INTO ta_requests (country, need, strategies, kind, due_date, requester, status,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)",
-                [places, need, " ".join(strategies), kind, due_date and due_date.isoformat(), requester, now, now],
+                f"INSERT INTO ta_requests (country, need, strategies, kind, due_date, requester, status,"
+                f" created_at, updated_at{extra}) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?{', ?' * len(web_columns)})",
+                [
+                    places,
+                    need,
+                    " ".join(strategies),
+                    kind,
+                    due_date and due_date.isoformat(),
+                    requester,
+                    now,
+                    now,
+                    *web_columns.values(),
+                ],
             )
             self._place(cursor.lastrowid, keys or places.split())
             self._event(cursor.lastrowid, requester, "created", status="new", at=now)
@@ -232,22 +260,23 @@ class TARequestRepository:
             self._event(request_id, actor, "status", status=status, text=note, at=now)
             return self.get(request_id)
 
-    def add_note(self, request_id: int, actor: str, text: str) -> int:
+    def add_note(self, request_id: int, actor: str, text: str, public: bool = False) -> int:
         """The note's event ID (its notices name it)."""
         now = to_iso(self.storage.clock())
         with self.storage.write() as db:
             db.execute("UPDATE ta_requests SET updated_at = ? WHERE id = ?", [now, request_id])
-            return self._event(request_id, actor, "note", text=text, at=now)
+            return self._event(request_id, actor, "note", text=text, at=now, public=int(public))
 
     def event(self, event_id: int) -> TAEvent | None:
         return self.storage.one("SELECT * FROM ta_events WHERE id = ?", [event_id], lambda row: TAEvent(**row))
 
-    _EVENT_FIELDS = ("status", "organisation_id", "lead", "text", "field", "old_value")
+    _EVENT_FIELDS = ("status", "organisation_id", "lead", "text", "field", "old_value", "public")
 
     def _event(self, request_id: int, actor: str, kind: str, at: str, **fields) -> int:
+        fields.setdefault("public", 0)
         cursor = self.storage.db.execute(
             f"INSERT INTO ta_events (request_id, at, actor, kind, {', '.join(self._EVENT_FIELDS)})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" VALUES (?, ?, ?, ?{', ?' * len(self._EVENT_FIELDS)})",
             [request_id, at, actor, kind, *(fields.get(name) for name in self._EVENT_FIELDS)],
         )
         return cursor.lastrowid

@@ -39,10 +39,10 @@ class InProcessDriver(SlackDriver):
 class ClockedBot:
     """The app on `clock` (standing at NOW until moved), with its courier on the same file."""
 
-    def __init__(self, tmp_dir, standin):
+    def __init__(self, tmp_dir, standin, **settings: str):
         self.clock = Clock(NOW)
         self.standin = standin
-        self.sender = Sender(tmp_dir / "iwg.sqlite3", self.clock, standin, CHANNEL)
+        self.sender = Sender(tmp_dir / "iwg.sqlite3", self.clock, standin, CHANNEL, **settings)
         self.services = self.sender.services
         self.driver = InProcessDriver(create_app(self.services, token_verification=False), standin.response_url("cmd"))
 

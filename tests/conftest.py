@@ -24,6 +24,7 @@ from bot.run import app_factory
 from bot.services import Services
 from bot.settings import Settings
 from storage import Storage
+from tests.browser import browser  # noqa: F401 - the fixture of the page tests in Chromium
 from tests.driver import SlackDriver
 from tests.slack_standin import SlackStandIn
 
@@ -114,7 +115,7 @@ def start_bot(standin, tmp_dir):
     started: list[BotProcess] = []
 
     def start(**settings: str) -> tuple[SlackDriver, BotProcess]:
-        port = free_port()
+        port = int(settings.get("PORT") or free_port())  # given, when IWG_PUBLIC_URL must name it
         env = clean_env(
             **{
                 "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -161,7 +162,7 @@ class Clock:
 class Sender:
     """One process's delivering side: its own connections to the database, its own courier."""
 
-    def __init__(self, path, clock: Clock, standin, channel: str):
+    def __init__(self, path, clock: Clock, standin, channel: str, **more_settings: str):
         settings = Settings(
             _env_file=None,
             IWG_CHANNEL=channel,
@@ -169,6 +170,7 @@ class Sender:
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET="s3cret",
             SLACK_API_URL=standin.api_url,
+            **more_settings,
         )
         self.storage = Storage(path, clock=clock)
         self.storage.migrate()

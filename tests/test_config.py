@@ -114,6 +114,10 @@ def start(tmp_dir, **env) -> subprocess.CompletedProcess:
         ("IWG_PUBLIC_URL", "iwg-bot.example.org"),
         ("IWG_CALENDAR_SECRET", "hunter2-is-guessable"),
         ("IWG_CALENDAR_SECRET", "long enough but with spaces in it"),
+        ("IWG_SMTP_URL", "smtp://amina:hunter2pass@mail.example.org:25"),
+        ("IWG_SMTP_URL", "imaps://amina:hunter2pass@mail.example.org"),
+        ("IWG_MAIL_FROM", "the IWG bot"),
+        ("IWG_SECRET_KEY", "hunter2"),
     ],
 )
 def test_a_wrong_setting_stops_the_start_with_one_line(tmp_dir, variable, value):
@@ -124,8 +128,10 @@ def test_a_wrong_setting_stops_the_start_with_one_line(tmp_dir, variable, value)
     assert lines[0].startswith(f"iwg-bot: {variable}: ")
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_dir / "iwg.sqlite3").exists()
-    if variable == "IWG_CALENDAR_SECRET":  # a secret, even a bad one, is never shown
+    if variable in ("IWG_CALENDAR_SECRET", "IWG_SECRET_KEY"):  # a secret, even a bad one, is never shown
         assert value not in result.stderr and "secrets.token_urlsafe(24)" in result.stderr
+    if variable == "IWG_SMTP_URL":  # nor a mail server's password
+        assert "hunter2pass" not in result.stderr and "smtp+starttls://" in result.stderr
 
 
 def test_half_set_credentials_name_the_missing_one(tmp_dir):

@@ -18,6 +18,7 @@ from storage.coordinators import CoordinatorRepository
 REFUSALS = {
     "assign requests": N_("Only coordinators can assign requests."),
     "reopen requests": N_("Only coordinators can reopen requests."),
+    "make notes public": N_("Only coordinators can make a note public (mail it to the requester)."),
     "export the requests": N_("Only coordinators can export the requests."),
     "schedule meetings": N_("Only coordinators can schedule meetings."),
     "plan the year's meetings": N_("Only coordinators can plan the year's meetings."),

@@ -15,7 +15,7 @@ from bot.domain.permissions import require_coordinator, require_own_or_coordinat
 from bot.errors import UserError, must_exist
 from bot.i18n import N_, _
 from bot.parsing.places import Where, keys_version, read_where, search_keys
-from bot.parsing.ta_command import REOPEN_USAGE, STATUS_USAGE, Edit, NewRequest
+from bot.parsing.ta_command import NOTE_USAGE, REOPEN_USAGE, STATUS_USAGE, Edit, NewRequest
 from bot.parsing.ta_list_command import LIST_USAGE, ListQuery
 from bot.parsing.text import echo
 from bot.parsing.vocabulary import status_label
@@ -46,6 +46,11 @@ MOVES = {
 }
 
 
+def is_mail_lane(recipient: str) -> bool:
+    """A web requester's address ("mail:<email>"), where notices go by mail (bot/domain/web_requests.py)."""
+    return recipient.startswith("mail:")
+
+
 class TAService:
     def __init__(
         self,
@@ -58,8 +63,12 @@ class TAService:
         self.storage, self.requests, self.organisations = storage, requests, organisations
         self.coordinators, self.outbox = coordinators, outbox
 
-    def log(self, new: NewRequest, requester: str, confirm: bool = False) -> TARequest:
-        """Record a request and tell every coordinator; `confirm` also tells the requester."""
+    def log(
+        self, new: NewRequest, requester: str, confirm: bool = False, web: dict[str, str] | None = None
+    ) -> TARequest:
+        """Record a request and tell every coordinator; `confirm` also tells the requester.
+        `web`: a request from the public page (bot/domain/web_requests.py), its requester's
+        name, organisation, email and language; `requester` is then their mail lane."""
         with self.storage.write():
             request = self.requests.create(
                 places=new.places,
@@ -69,6 +78,7 @@ class TAService:
                 kind=new.kind,
                 due_date=new.due_date,
                 requester=requester,
+                web=web,
             )
             for coordinator in self.coordinators.list():
                 self.outbox.add(NoticeKind.TA_ANNOUNCE, request.ref, coordinator.user_id)
@@ -165,13 +175,25 @@ class TAService:
             self._tell_requester(updated, actor)
         return updated
 
-    def note(self, actor: str, request_id: int, text: str) -> TARequest:
-        """Add to the history, and tell the requester and the lead (not the note's author)."""
+    def note(self, actor: str, request_id: int, text: str, public: bool = False) -> TARequest:
+        """Add to the history, and tell the requester and the lead (not the note's author).
+        A requester from the web page is mailed only the notes a coordinator made `public`:
+        the others are the members' own working notes."""
         with self.storage.write():
             request = self.get(request_id)
-            event_id = self.requests.add_note(request.id, actor, text)
+            if public:
+                require_coordinator(self.coordinators, actor, "make notes public")
+                if not request.from_web:
+                    raise UserError(
+                        _(
+                            "{ref} was logged in Slack, so its requester reads every note already: leave out `public`.",
+                            ref=request.ref,
+                        ),
+                        NOTE_USAGE,
+                    )
+            event_id = self.requests.add_note(request.id, actor, text, public=public)
             for person in dict.fromkeys((request.requester, request.lead)):
-                if person and person != actor:
+                if person and person != actor and (public or not is_mail_lane(person)):
                     self.outbox.add(NoticeKind.TA_NOTE, request.ref, person, {"event_id": event_id})
         return request
 
@@ -187,7 +209,7 @@ class TAService:
             keys = search_keys(value) if change.field == "places" else None
             updated = self.requests.edit(request.id, actor, change.field, value, keys)
             self._refresh_announcements(request.ref)
-            if request.requester != actor:
+            if request.requester != actor and not request.from_web:  # a web requester is mailed no edits
                 event_id = self.requests.history(request.id)[-1].id
                 self.outbox.add(NoticeKind.TA_EDITED, request.ref, request.requester, {"event_id": event_id})
         return updated

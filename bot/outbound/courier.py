@@ -13,6 +13,9 @@ waits, and one channel's wait never holds back another's.
 - anything else (5xx, timeouts, dropped connections) is tried again with a growing
   delay; where the answer was lost the message may have been posted, so the notice is
   marked `maybe_sent` and the next try looks for it before posting.
+A mail lane ("mail:<email>", bot/outbound/mail.py) follows the same rules: its SMTP errors
+are network errors, tried again; a 5xx for the recipient (MailRefused) ends the notice; and
+while mail is not configured (MailNotConfigured) it waits, its tries not counted.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import failure
 from bot.outbound.courier_client import CALL_TIMEOUT
+from bot.outbound.mail import NOT_CONFIGURED_WAIT, MailNotConfigured, MailRefused
 from storage.outbox import BURST, PACE_SECONDS, Notice, OutboxRepository
 
 log = logging.getLogger("iwg.courier")
@@ -38,6 +42,7 @@ log = logging.getLogger("iwg.courier")
 MAX_ATTEMPTS = 16  # about five hours of trying, at the growing delays
 BUG_ATTEMPTS = 3  # when rendering or sending fails for a reason not of the network's making
 GAVE_UP = "gave_up"  # the code `on_refused` is given when the tries ran out
+MAIL_REFUSED = "mail_refused"  # the code `on_refused` is given when a mail server refused for good
 FIRST_RETRY = timedelta(seconds=1)  # then 2, 4, 8 … up to LONGEST_WAIT
 LONGEST_WAIT = timedelta(hours=1)
 IDLE_POLL_SECONDS = 30.0  # also picks up notices that another process wrote
@@ -138,6 +143,11 @@ class Courier:
             channel, ts = self.deliver(notice)
         except SlackApiError as error:
             self._refused(notice, error)
+        except MailRefused as error:
+            self._give_up(notice, MAIL_REFUSED, f"mail: {error}")
+        except MailNotConfigured as error:  # said once, by the mail path; the notice waits
+            until = self.outbox.storage.clock() + timedelta(seconds=NOT_CONFIGURED_WAIT)
+            self.outbox.retry_at(notice, until, str(error), maybe_sent=notice.maybe_sent, count=False)
         except _NETWORK as error:
             self._retry(notice, failure(error), maybe_sent=notice.maybe_sent or not _never_sent(error))
         except Exception as error:  # a bug, or the database: a few tries, then it is given up

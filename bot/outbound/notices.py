@@ -3,6 +3,7 @@
 Every post carries the notice's ID in its message metadata. When an earlier try may have
 posted it (its answer was lost), the channel's recent history is read for that ID before
 posting, so a lost answer does not make a second copy (at least once becomes once).
+A notice to a mail lane ("mail:<email>") becomes a mail instead (bot/outbound/mail.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.web_requests import MAIL_LANE
 from bot.i18n import N_, _, language
 from bot.outbound.after_ack import tell
 from bot.outbound.courier import CHANNEL_ERRORS, GAVE_UP, PERMANENT_ERRORS
 from bot.outbound.courier_client import LeasedClient
+from bot.outbound.mail import Mailer, MailNotices
 from bot.outbound.names import display_names
 from bot.parsing.slack_text import escape
 from bot.parsing.text import parse_ref
@@ -43,12 +46,15 @@ Where = tuple[str | None, str | None]
 class NoticeSender:
     """`courier.Deliver`: sends one notice, returns where it landed (channel, ts)."""
 
-    def __init__(self, services: "Services", client: WebClient):
+    def __init__(self, services: "Services", client: WebClient, mailer: Mailer | None = None):
         self.services = services
         self.client = client
         self._dm_channels: dict[str, str] = {}  # member -> their DM channel with the bot
+        self.mail = MailNotices(services, mailer)  # the mail lanes; without a mailer they wait
 
     def __call__(self, notice: Notice) -> Where:
+        if notice.recipient.startswith(MAIL_LANE):
+            return self.mail(notice)
         if isinstance(self.client, LeasedClient):
             self.client.claimed(lambda: self.services.outbox.renew(notice))
         send = {

@@ -104,8 +104,11 @@ FAMILIES: tuple[Family, ...] = (
                 "/ta status TA-7 in-progress first call held",
             ),
             Subcommand(
-                "/ta note <id> <text>",
-                N_("adds to its history and tells the requester and the lead"),
+                "/ta note <id> [public] <text>",
+                N_(
+                    "adds to its history and tells the requester and the lead; `public` (coordinators) also "
+                    "mails it to a requester from the web page"
+                ),
                 "/ta note TA-7 ministry confirmed dates",
             ),
             Subcommand(

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
-from bot.i18n import _, current, in_language
+from bot.i18n import _, current, in_language, pgettext
 from bot.parsing.catalogue import usage
 from bot.parsing.dates import NotADate, date_intended, parse_due_date
 from bot.parsing.places import Place, Where, read_where
@@ -230,6 +230,16 @@ def read_reopen(text: str) -> tuple[int, str | None]:
     return request_id(ref, REOPEN_USAGE), note
 
 
-def read_note(text: str) -> tuple[int, str]:
+def read_note(text: str) -> tuple[int, str, bool]:
+    """`TA-7 [public] <text>` -> (7, text, public). `public` is the English word or the
+    member's language's (pgettext "note", "public"), first after the ID; a note that is
+    only that word is an ordinary note."""
     ref, _space, rest = text.strip().partition(" ")
-    return request_id(ref, NOTE_USAGE), clean_text(rest, what="note", limit=NEED_LIMIT, usage=NOTE_USAGE)
+    first, _space, after = rest.strip().partition(" ")
+    public = bool(after.strip()) and first.lower() in _public_words()
+    body = after if public else rest
+    return request_id(ref, NOTE_USAGE), clean_text(body, what="note", limit=NEED_LIMIT, usage=NOTE_USAGE), public
+
+
+def _public_words() -> set[str]:
+    return {"public", pgettext("note", "public").lower()}

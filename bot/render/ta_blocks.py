@@ -58,6 +58,21 @@ def strategy_tags(tags: list[str]) -> str:
     return " ".join(f"`#{t}`" for t in tags) or _("none given")
 
 
+def who(user: str, request: TARequest | None = None) -> str:
+    """A person in a request's story: a member as a mention, a web requester (their mail
+    lane, "mail:<email>") by the name and organisation they gave, and their address."""
+    if not user.startswith("mail:"):
+        return mention(user)
+    if request is None or not request.from_web:
+        return escape(user.removeprefix("mail:"))
+    return _(
+        "{name}, {organisation} (web form, {email})",
+        name=escape(truncate(request.requester_name or "", 100)),
+        organisation=escape(truncate(request.requester_organisation or "", 100)),
+        email=escape(request.requester_email or ""),
+    )
+
+
 def org_label(organisation: Organisation | None) -> str:
     return escape(organisation.label) if organisation else _("not yet")
 
@@ -82,7 +97,7 @@ def fields_block(request: TARequest, organisation: Organisation | None) -> dict:
     fields = [
         _("*Where*\n{places}", places=places_label(request.country)),
         _("*Status*\n{status}", status=" ".join((STATUS_ICONS[request.status], status_label(request.status)))),
-        _("*Requested by*\n{who} on {when}", who=mention(request.requester), when=when(request.created_at)),
+        _("*Requested by*\n{who} on {when}", who=who(request.requester, request), when=when(request.created_at)),
         _("*Strategies*\n{strategies}", strategies=strategy_tags(request.strategies)),
         _("*Kind of support*\n{kind}", kind=kind),
         _("*Due*\n{due}", due=due_token(request.due_date)) if request.due_date else _("*Due*\nno date given"),
@@ -203,7 +218,7 @@ def history_blocks(
     request: TARequest, history: list[TAEvent], organisations: dict[int, Organisation], room: int
 ) -> list[dict]:
     """The latest events that fit in `room` blocks, with a button for the ones before."""
-    lines = [_event_line(event, organisations) for event in history]
+    lines = [_event_line(event, organisations, request) for event in history]
     sections, first = _pack_latest(lines, room - 1)
     blocks = [section(ngettext("*History* ({n} event)", "*History* ({n} events)", len(history)))] if first == 0 else []
     blocks += [section(text) for text in sections]
@@ -228,19 +243,21 @@ _EVENTS = {
     ("reopened", True): N_("{when} {who} reopened it (back to *{status}*): {note}"),
     ("noted", False): N_("{when} {who} noted"),
     ("noted", True): N_("{when} {who} noted: {note}"),
+    ("noted-public", True): N_("{when} {who} noted, and mailed the requester: {note}"),
 }
 
 
-def _event_line(event: TAEvent, organisations: dict[int, Organisation]) -> str:
+def _event_line(event: TAEvent, organisations: dict[int, Organisation], request: TARequest) -> str:
     if event.kind == "edited":
         return f"• {change_line(event)}"
     kind = event.kind if event.kind in ("created", "assigned", "status", "reopened") else "noted"
     kind = "assigned-lead" if kind == "assigned" and event.lead else kind
+    kind = "noted-public" if kind == "noted" and event.public and event.text else kind
     template = _EVENTS[kind, bool(event.text)]
     line = _(
         template,
         when=when(event.at),
-        who=mention(event.actor),
+        who=who(event.actor, request),
         organisation=org_label(organisations.get(event.organisation_id)),
         lead=mention(event.lead) if event.lead else "",
         status=status_label(event.status or ""),
@@ -266,7 +283,7 @@ def change_line(event: TAEvent, ref: str | None = None) -> str:
     """An edit as a sentence: in the history (`ref` None: `<when> <who> changed the country
     from Kenya to Uganda`), or told to the requester of `ref`."""
     before, after = (_shown_value(event.field, value) for value in (event.old_value, event.text))
-    values = {"who": mention(event.actor), "before": before, "after": after, "ref": ref}
+    values = {"who": who(event.actor), "before": before, "after": after, "ref": ref}
     template = _EDITS[event.field, ref is not None]
     return _(template, when=when(event.at), **values)
 

@@ -7,7 +7,7 @@ from bot.parsing.places import places_label
 from bot.parsing.slack_text import escape, mention, truncate
 from bot.parsing.vocabulary import status_label
 from bot.render.blocks import Reply, context, section
-from bot.render.ta_blocks import STATUS_ICONS, change_line, need_block, org_label
+from bot.render.ta_blocks import STATUS_ICONS, change_line, need_block, org_label, who
 from storage.organisations import Organisation
 from storage.ta_requests import TAEvent, TARequest
 
@@ -98,7 +98,7 @@ def to_former_lead(request: TARequest, organisation: Organisation | None) -> Rep
 
 def to_noted(request: TARequest, event: TAEvent, to_lead: bool) -> Reply:
     values = {
-        "who": mention(event.actor),
+        "who": who(event.actor, request),
         "ref": request.ref,
         "places": places_label(request.country),
         "note": escape(truncate(event.text or "", 2500)),

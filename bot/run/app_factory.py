@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import Blueprint
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -73,6 +74,17 @@ def create_app(
     register_all(app, services)
     app.error(_on_error)
     return app
+
+
+def public_pages(services: Services) -> Blueprint | None:
+    """The public request page (handlers/web_pages.py) for the web server, when every
+    setting it needs is there (settings.public_page); None otherwise. Imported here only
+    when wanted: a bot without the page loads none of Flask-WTF or Flask-Limiter."""
+    if not services.settings.public_page:
+        return None
+    from handlers.web_pages import blueprint
+
+    return blueprint(services)
 
 
 def _on_error(error: Exception, body: dict) -> BoltResponse:

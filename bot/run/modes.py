@@ -20,9 +20,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import failure
 from bot.outbound.courier import Courier
+from bot.outbound.mail import Mailer
 from bot.outbound.notices import NoticeSender
 from bot.run import console
-from bot.run.app_factory import courier_client, create_app, web_client
+from bot.run.app_factory import courier_client, create_app, public_pages, web_client
 from bot.run.console_time import ConsoleClock, Timeline
 from bot.run.logs import configure_logging
 from bot.run.scheduler import build_scheduler
@@ -77,6 +78,7 @@ def start_jobs(services: Services) -> None:
     services.reminder_service.start()
     services.poll_service.start()
     services.digest_service.start()
+    services.web_requests.start()
 
 
 def warm_up() -> None:
@@ -161,8 +163,11 @@ def wait_for_slack(settings: Settings) -> None:
 
 
 def start_courier(services: Services, client: WebClient) -> Courier:
-    """Deliver the notices left over from the last run, then every new one."""
-    sender = NoticeSender(services, client)
+    """Deliver the notices left over from the last run, then every new one: to Slack, and
+    to the web requesters' mail lanes through IWG_SMTP_URL when it is set."""
+    settings = services.settings
+    mailer = Mailer(settings.smtp, settings.mail_from) if settings.smtp and settings.mail_from else None
+    sender = NoticeSender(services, client, mailer)
     return Courier(services.outbox, sender, services.ack_priority.wait_for_quiet, sender.refused).start()
 
 
@@ -213,6 +218,8 @@ def run_http(services: Services) -> None:
         settings.port,
         settings.slack_signing_secret.get_secret_value(),
         calendar_secret=feed_secret,
+        services=services,
+        pages=public_pages(services),
     )
     ready_to_serve()
     try:
@@ -227,12 +234,38 @@ def run_socket(services: Services) -> None:
     app = _build_app(services)
     check_channel(services.settings, app.client)
     courier = start_courier(services, courier_client(services.settings))
+    page_server = serve_beside_socket_mode(services)
     ready_to_serve()
     log.info("Socket Mode: connecting to Slack")
     try:
         SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
     finally:
+        if page_server is not None:
+            page_server.close()
         courier.stop()
+
+
+def serve_beside_socket_mode(services: Services):
+    """With IWG_PUBLIC_URL set, Socket Mode also serves HTTP on $PORT (no Slack route): the
+    health check, the calendar feed and the public request page, on a thread of its own."""
+    settings = services.settings
+    if not settings.public_url:
+        return None
+    import threading
+
+    from bot.run.http import make_server
+
+    feed_secret = settings.calendar_secret and settings.calendar_secret.get_secret_value()
+    server = make_server(
+        None,
+        services.storage,
+        settings.port,
+        calendar_secret=feed_secret,
+        services=services,
+        pages=public_pages(services),
+    )
+    threading.Thread(target=server.run, name="iwg-pages", daemon=True).start()
+    return server
 
 
 def run_console(settings: Settings) -> None:
