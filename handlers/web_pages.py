@@ -11,8 +11,9 @@ registers when every setting it needs is there (bot.run.app_factory.public_pages
 What keeps a stranger's (or a script's) form from costing the coordinators anything, each
 refused with a page saying so and nothing stored: Flask-WTF's CSRF token (rotated after each
 submission, so one form makes one); a signed form token (handlers/web_form.py) carrying a
-nonce, refused under MIN_FILL_SECONDS after the form was shown, after the CSRF token's
-lifetime, when altered, or when its nonce was used before; a honeypot field; and
+nonce, refused under MIN_FILL_SECONDS after the form was shown or after the CSRF token's
+lifetime (both shown again as typed: SHOWN_AGAIN), when altered, or when its nonce was used
+before; a honeypot field; and
 Flask-Limiter's limits on POSTs: 10 an hour per address (every POST counts, refused ones
 too) and 5 an hour per email address (only the submissions held count, so that junk typed
 with someone's address cannot lock them out). The limits are counted in this process's memory: each
@@ -40,7 +41,7 @@ from flask_limiter.util import get_remote_address
 import bot.render
 from bot.domain.ta import KINDS
 from bot.domain.web_links import LinkAltered, LinkExpired
-from bot.domain.web_requests import FormReused, PublicEvent, PublicStatus
+from bot.domain.web_requests import Confirmation, FormReused, PublicEvent, PublicStatus
 from bot.i18n import LANGUAGES, RIGHT_TO_LEFT, SOURCE, _, current, day, language, language_name, ngettext
 from bot.parsing.places import places_label
 from bot.parsing.strategies import STRATEGIES
@@ -60,6 +61,10 @@ from handlers.web_form import (
 TEMPLATES = Path(bot.render.__file__).parent / "templates"
 STATIC = Path(bot.render.__file__).parent / "static"
 PER_ADDRESS, PER_EMAIL, CONFIRMS_PER_ADDRESS = "10 per hour", "5 per hour", "30 per hour"
+# Refused, but more likely a person's than a program's: sent a moment too soon, or after the
+# form ran out (an hour spent writing). The form comes back as typed, with fresh tokens, so
+# nothing is lost; a program gains nothing it could not get from a fresh form.
+SHOWN_AGAIN = (Refusal.TOO_FAST, Refusal.STALE)
 # The status page's address is the requester's private link: no referrer carries it on,
 # no frame shows it; and nothing but this site's own stylesheet and forms runs on a page.
 SECURITY_HEADERS = {
@@ -145,7 +150,9 @@ def blueprint(services: Services) -> Blueprint:
     def refused(why: Refusal, status: int = 400) -> tuple[str, int]:
         return render_template("refused.html", why=why.value), status
 
-    def show_form(form: RequestForm, problems: dict[str, str], status: int = 200) -> tuple[str, int]:
+    def show_form(
+        form: RequestForm, problems: dict[str, str], status: int = 200, held_back: Refusal | None = None
+    ) -> tuple[str, int]:
         kinds = [("", _("Not sure yet")), *((key, _(label)) for key, label in KINDS.items())]
         return render_template(
             "request.html",
@@ -156,6 +163,7 @@ def blueprint(services: Services) -> Blueprint:
             chosen_strategies=set(form.strategies.data or ()),
             kinds=kinds,
             chosen_kind=form.kind.data or "",
+            held_back=held_back and held_back.value,
             today=clock().astimezone(timezone.utc).date().isoformat(),
         ), status
 
@@ -178,6 +186,9 @@ def blueprint(services: Services) -> Blueprint:
                 return show_form(form, problems, 422)
             web.hold(submission, nonce, request.remote_addr or "")
         except FormRefused as refusal:
+            if refusal.why in SHOWN_AGAIN:  # a person in a hurry, or back from lunch
+                form.form_token.data = tokens.issue()
+                return show_form(form, {}, 400, held_back=refusal.why)
             return refused(refusal.why)
         except FormReused:
             return refused(Refusal.REUSED)
@@ -213,6 +224,8 @@ def blueprint(services: Services) -> Blueprint:
             return link_problem(expired=True)
         except LinkAltered:
             return link_problem(expired=False)
+        if submission is not None and submission.request_id is not None:  # opened again later
+            return confirmed_page(Confirmation(request=web.requests.get(submission.request_id), first_time=False))
         with language(visitor_language(chosen=submission and submission.language)):
             return render_template("confirm.html", private=True)
 
@@ -226,6 +239,9 @@ def blueprint(services: Services) -> Blueprint:
             return link_problem(expired=True)
         except LinkAltered:
             return link_problem(expired=False)
+        return confirmed_page(confirmation)
+
+    def confirmed_page(confirmation: Confirmation) -> str:
         logged = confirmation.request
         with language(visitor_language(chosen=logged.requester_language)):
             return render_template(

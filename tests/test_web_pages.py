@@ -217,6 +217,8 @@ def test_a_request_from_the_form_to_the_coordinators(site, standin, caplog):
     assert ("ta.announce", "TA-1", COORDINATOR) in site.outbox()
     again = visitor.post(confirm, {})
     assert "confirmed already: it is TA-1" in again.text and site.count("ta_requests") == 1
+    reopened = visitor.get(confirm)  # the mail's link, opened again: no button to press twice
+    assert "confirmed already: it is TA-1" in reopened.text and "Confirm my request" not in reopened.text
 
     # the status page: read-only, private, in the history what the requester may see
     status = visitor.get(site.path(status_url))
