@@ -66,6 +66,7 @@ class NoticeKind(StrEnum):
     # to coordinators and askers
     DIGEST = "digest"  # the weekly digest
     CHANNEL_PROBLEM = "channel.problem"  # a channel refuses the bot's posts
+    MAIL_UNDELIVERED = "mail.undelivered"  # a web requester's mail will not go (payload: its kind, refused)
     POST_REFUSED = "post.refused"  # to one who asked for a post Slack refused, when the response_url cannot
     CLICK_ANSWER = "click.answer"  # to one who clicked where no response_url answers (the App Home)
 

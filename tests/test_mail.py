@@ -4,16 +4,16 @@ through the outbox like every notice, so a mail server that is down loses nothin
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import smtplib
 import ssl
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
 import pytest
 
-from bot.domain.web_requests import WebForm
 from bot.i18n import _ as translated
 from bot.i18n import language
 from bot.outbound.courier import Courier
@@ -21,11 +21,12 @@ from bot.outbound.mail import Mailer, MailRefused
 from bot.outbound.notices import NoticeSender
 from bot.parsing.places import places_label
 from bot.parsing.vocabulary import status_label
-from bot.render import mails
+from bot.render import mails, ta_notices
 from bot.settings import parse_smtp_url
 from storage.organisations import Organisation
 from storage.ta_requests import TAEvent, TARequest
 from storage.web_submissions import WebSubmission
+from tests import test_web_requests
 from tests.clocked import ClockedBot
 from tests.conftest import COORDINATOR
 from tests.smtp_server import SmtpServerStandIn, smtp_server  # noqa: F401
@@ -34,16 +35,13 @@ from tests.test_http import valid_ephemeral
 SENDER = "IWG Bot <iwg@example.org>"
 PUBLIC_URL = "https://iwg.example.org"
 LANE = "mail:amina@labour.go.ke"
-FORM = WebForm(
-    name="Amina Njoroge",
-    organisation="Ministry of Labour & Social Protection",
-    email="Amina@Labour.go.ke",
-    places="KE UG",
-    need="Training for <b>social workers</b>\non case management",
-    strategies=("response",),
-    kind="training",
-    due_date=date(2031, 6, 30),
-    language="fr",
+# the web form of tests/test_web_requests.py, for two places and a need over two lines
+FORM = test_web_requests.FORM.model_copy(
+    update={
+        "places": "KE UG",
+        "need": "Training for <b>social workers</b>\non case management",
+        "strategies": ("response",),
+    }
 )
 WHEN = datetime(2031, 3, 10, 9, 0, tzinfo=timezone.utc)
 
@@ -337,3 +335,37 @@ def test_status_changes_and_public_notes_are_mailed_private_ones_are_not(web_bot
     assert "World Health Organization (WHO)" in texts[1] and "> The first session is on 3 May" in texts[2]
     assert not any("budget still unclear" in text for text in texts)
     assert len({m["Message-ID"] for m in mails_sent}) == 3 and len(smtp_server.received) == 3
+
+
+def test_a_requester_whose_mail_is_refused_for_good_is_told_to_the_coordinators(web_bot, smtp_server, standin):  # noqa: F811
+    service = web_bot.services.web_requests
+    unconfirmed = service.hold(FORM.model_copy(update={"email": "gone@example.org"}), "nonce-0", "203.0.113.9")
+    submission = service.hold(FORM, "nonce-1", "203.0.113.9")
+    ref = service.confirm(service.links.confirm_token(submission.id)).request.ref
+    smtp_server.refuse_recipients = "550 5.1.1 No such user"
+    sending = courier(web_bot, mailer_for(web_bot))
+    sending.drain()  # the mails fail for good: the confirmation link, and TA-1's number and link
+    assert [row[:4] for row in mail_rows(web_bot)] == [
+        ("web.confirm", 1, 0, 1),
+        ("web.confirm", 1, 1, 0),  # confirmed before it went out: not sent
+        ("web.logged", 1, 0, 1),
+    ]
+    sending.drain()  # what the coordinators are told goes out
+
+    def told() -> list[str]:
+        texts = [json.dumps(message["blocks"]) for message in standin.dms_to(COORDINATOR)]
+        return [text for text in texts if "could not mail" in text]
+
+    (text,) = standin.wait_for(told, what="the coordinator told of the mail")
+    assert ref in text and "Amina@Labour.go.ke" in text and "refuses" in text
+    assert "the link to its status page" in text  # which mail it was
+    assert unconfirmed.email not in "".join(told())  # a confirmation link: nothing was logged, nobody to tell
+
+
+def test_a_mail_server_unreachable_for_hours_is_told_as_such(web_bot):
+    service = web_bot.services.web_requests
+    request = service.confirm(service.links.confirm_token(service.hold(FORM, "nonce-1", "203.0.113.9").id)).request
+    reply = ta_notices.mail_undelivered(request, {"kind": "ta.note", "refused": False})
+    text = json.dumps(reply.blocks)
+    assert "could not be reached for hours" in text and "the mail with a public note" in text
+    assert "Ministry of Labour &amp; Social Protection" in text  # what the visitor typed, escaped

@@ -147,6 +147,18 @@ class MailNotices:
         self.services.outbox.renew(notice)  # a claim as long as the mail takes
         return None, mailer.send(message)
 
+    def undelivered(self, notice: Notice, refused: bool) -> None:
+        """A mail about a request that will never go (`refused`: the server refuses the
+        address; else it could not be reached for hours): each coordinator is told, to reach
+        the requester another way. A confirmation link is told to nobody: nothing was
+        logged, and a visitor who gets no mail can send the form again."""
+        if parse_ref(notice.subject, "TA") is None:
+            return
+        detail = {"kind": notice.kind, "refused": refused}
+        with self.services.storage.write():
+            for coordinator in self.services.coordinators.list():
+                self.services.outbox.add(NoticeKind.MAIL_UNDELIVERED, notice.subject, coordinator.user_id, detail)
+
     def _ready(self, notice: Notice) -> tuple[Mailer, WebLinks]:
         links = self.services.web_requests.links
         if self.mailer is None or links is None:

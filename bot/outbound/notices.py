@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.web_requests import MAIL_LANE
 from bot.i18n import N_, _, language
 from bot.outbound.after_ack import tell
-from bot.outbound.courier import CHANNEL_ERRORS, GAVE_UP, PERMANENT_ERRORS
+from bot.outbound.courier import CHANNEL_ERRORS, GAVE_UP, MAIL_REFUSED, PERMANENT_ERRORS
 from bot.outbound.courier_client import LeasedClient
 from bot.outbound.mail import Mailer, MailNotices
 from bot.outbound.names import display_names
@@ -191,6 +191,8 @@ class NoticeSender:
     def about_request(self, notice: Notice) -> Where:
         request = self.services.ta_service.get(parse_ref(notice.subject, "TA"))
         organisation = self.services.organisations.get(request.organisation_id) if request.organisation_id else None
+        if notice.kind == NoticeKind.MAIL_UNDELIVERED:
+            return self.direct_message(notice, ta_notices.mail_undelivered(request, notice.detail))
         if notice.kind == NoticeKind.TA_REFRESH:
             self._refresh_announcements(notice, request, organisation)
             return None, None
@@ -300,8 +302,11 @@ class NoticeSender:
     def refused(self, notice: Notice, code: str) -> None:
         """`courier.on_refused`: the one who asked for the post hears why and what to do; a
         channel that refuses what nobody asked for (a reminder, a result) is told to the
-        coordinators, once a day per channel."""
+        coordinators, once a day per channel, and so is a requester's mail that will not go."""
         detail = notice.detail
+        if notice.recipient.startswith(MAIL_LANE):
+            self.mail.undelivered(notice, refused=code == MAIL_REFUSED)
+            return
         if notice.kind == NoticeKind.POLL_POST:
             self.services.polls.discard(parse_ref(notice.subject, "P"))
         if detail.get("asker"):

@@ -121,3 +121,39 @@ def to_edited(request: TARequest, event: TAEvent, to_lead: bool) -> Reply:
         blocks=[section(line), _full_history(request)],
         ephemeral=False,
     )
+
+
+# the mail a web requester did not get, by its notice's kind (storage/outbox.py)
+_UNDELIVERED_MAIL = {
+    "web.logged": N_("the mail with its number and the link to its status page"),
+    "ta.requester": N_("the mail saying that its status changed"),
+    "ta.note": N_("the mail with a public note"),
+}
+_SOME_MAIL = N_("a mail about it")
+
+
+def mail_undelivered(request: TARequest, detail: dict) -> Reply:
+    """To the coordinators: a web requester will not hear of their request by mail."""
+    values = {
+        "ref": request.ref,
+        "places": places_label(request.country),
+        "requester": who(request.requester, request),
+        "mail": _(_UNDELIVERED_MAIL.get(detail.get("kind", ""), _SOME_MAIL)),
+    }
+    if detail.get("refused"):
+        line = _(
+            "I could not mail the requester of *{ref}* ({places}), {requester}: their mail server refuses "
+            "mail to that address. They did not get {mail}; please reach them another way.",
+            **values,
+        )
+    else:
+        line = _(
+            "I could not mail the requester of *{ref}* ({places}), {requester}: their mail server could not be "
+            "reached for hours. They did not get {mail}; please reach them another way.",
+            **values,
+        )
+    return Reply(
+        text=_("Mail about {ref} not delivered", ref=request.ref),
+        blocks=[section(f":warning: {line}"), _full_history(request)],
+        ephemeral=False,
+    )
