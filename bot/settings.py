@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from datetime import time, timedelta
 from email.utils import parseaddr
 from enum import Enum
@@ -95,6 +96,27 @@ def _blank_is_unset(value):
     return value
 
 
+def _secret(value, check: Callable[[str], str]):
+    """A secret setting before pydantic wraps it: blank is unset, one already wrapped is
+    kept, and any other is `check`ed as typed without its surrounding space (a check's
+    refusal never repeats the value)."""
+    value = _blank_is_unset(value)
+    if value is None or isinstance(value, SecretStr):
+        return value
+    return check(str(value).strip())
+
+
+def _smtp_url_checked(url: str) -> str:
+    parse_smtp_url(url)  # raises with the right forms, never echoing the URL
+    return url
+
+
+def _calendar_secret_checked(secret: str) -> str:
+    if not _CALENDAR_SECRET.match(secret):
+        raise ValueError(f"use only the letters, digits, _ and -; make one with {MAKE_SECRET}")
+    return _unguessable(secret)
+
+
 def _unguessable(secret: str) -> str:
     """A secret long enough that nobody guesses it; the refusal never repeats it."""
     if len(secret) < CALENDAR_SECRET_LENGTH:
@@ -170,11 +192,7 @@ class Settings(BaseSettings):
     @field_validator("smtp_url", mode="before")
     @classmethod
     def _smtp_url(cls, value):
-        value = _blank_is_unset(value)
-        if value is None or isinstance(value, SecretStr):
-            return value
-        parse_smtp_url(str(value))  # raises with the right forms, never echoing the URL
-        return str(value).strip()
+        return _secret(value, _smtp_url_checked)
 
     @field_validator("mail_from")
     @classmethod
@@ -189,10 +207,7 @@ class Settings(BaseSettings):
     @field_validator("secret_key", mode="before")
     @classmethod
     def _secret_key(cls, value):
-        value = _blank_is_unset(value)
-        if value is None or isinstance(value, SecretStr):
-            return value
-        return _unguessable(str(value).strip())  # never echoed
+        return _secret(value, _unguessable)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -217,13 +232,7 @@ class Settings(BaseSettings):
     @field_validator("calendar_secret", mode="before")
     @classmethod
     def _calendar_secret(cls, value):
-        value = _blank_is_unset(value)
-        if value is None or isinstance(value, SecretStr):
-            return value
-        value = str(value).strip()  # never echoed: it is the feed's password
-        if not _CALENDAR_SECRET.match(value):
-            raise ValueError(f"use only the letters, digits, _ and -; make one with {MAKE_SECRET}")
-        return _unguessable(value)
+        return _secret(value, _calendar_secret_checked)  # the feed's password: never echoed
 
     @field_validator("channel")
     @classmethod
