@@ -199,14 +199,13 @@ def blueprint(services: Services) -> Blueprint:
         return redirect(url_for(".sent", lang=current()), 303)
 
     def admitted(form: RequestForm, cookie: _CsrfCookie) -> str:
-        """The form token's nonce, once the CSRF token, the form token and the honeypot
+        """The form token's nonce, once the honeypot, the CSRF token and the form token
         all pass; FormRefused saying which did not."""
+        if (form.website.data or "").strip():  # first: a form shown again would clear it
+            raise FormRefused(Refusal.HONEYPOT)
         if not form.csrf_token.validate(form):
             raise FormRefused(cookie.refusal(form.csrf_token.errors))
-        nonce = tokens.read(form.form_token.data)
-        if (form.website.data or "").strip():
-            raise FormRefused(Refusal.HONEYPOT)
-        return nonce
+        return tokens.read(form.form_token.data)
 
     @pages.get("/request/sent")
     @in_visitor_language
@@ -219,13 +218,14 @@ def blueprint(services: Services) -> Blueprint:
         try:
             if web.links is None:
                 raise LinkAltered()
-            submission = web.submissions.get(web.links.read_confirm(token))
+            submission = web.submissions.get(web.links.read_confirm(token, any_age=True))
+            if submission is not None and submission.request_id is not None:  # opened again, however late
+                return confirmed_page(Confirmation(request=web.requests.get(submission.request_id), first_time=False))
+            web.links.read_confirm(token)  # not confirmed yet: the link's 48 hours apply
         except LinkExpired:
             return link_problem(expired=True)
         except LinkAltered:
             return link_problem(expired=False)
-        if submission is not None and submission.request_id is not None:  # opened again later
-            return confirmed_page(Confirmation(request=web.requests.get(submission.request_id), first_time=False))
         with language(visitor_language(chosen=submission and submission.language)):
             return render_template("confirm.html", private=True)
 

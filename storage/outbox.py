@@ -228,7 +228,8 @@ class OutboxRepository:
         return [row[0] for row in rows]
 
     def channel_problem(self, channel: str, error: str) -> bool:
-        """Record that `channel` refused a post today; True the first time today (tell the coordinators)."""
+        """Record that `channel` refused a post today (or a mail lane a mail about a request:
+        "mail:<email> TA-3"); True the first time today (tell the coordinators)."""
         day = self.storage.clock().astimezone(timezone.utc).date().isoformat()
         with self.storage.write() as db:
             return (

@@ -357,9 +357,13 @@ def test_a_requester_whose_mail_is_refused_for_good_is_told_to_the_coordinators(
         return [text for text in texts if "could not mail" in text]
 
     (text,) = standin.wait_for(told, what="the coordinator told of the mail")
-    assert ref in text and "Amina@Labour.go.ke" in text and "refuses" in text
+    assert ref in text and "Amina@Labour.go.ke" in text and "refused that address for good" in text
     assert "the link to its status page" in text  # which mail it was
     assert unconfirmed.email not in "".join(told())  # a confirmation link: nothing was logged, nobody to tell
+    valid_ephemeral(web_bot.driver.command("/ta", f"status {ref} declined out of scope", user_id=COORDINATOR))
+    sending.drain()  # its mail fails too
+    sending.drain()
+    assert mail_rows(web_bot)[-1][:4] == ("ta.requester", 1, 0, 1) and len(told()) == 1  # told once a day
 
 
 def test_a_mail_server_unreachable_for_hours_is_told_as_such(web_bot):
@@ -367,5 +371,5 @@ def test_a_mail_server_unreachable_for_hours_is_told_as_such(web_bot):
     request = service.confirm(service.links.confirm_token(service.hold(FORM, "nonce-1", "203.0.113.9").id)).request
     reply = ta_notices.mail_undelivered(request, {"kind": "ta.note", "refused": False})
     text = json.dumps(reply.blocks)
-    assert "could not be reached for hours" in text and "the mail with a public note" in text
+    assert "in hours of trying" in text and "the mail with a public note" in text
     assert "Ministry of Labour &amp; Social Protection" in text  # what the visitor typed, escaped

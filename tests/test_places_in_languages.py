@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import UserError
 from bot.i18n import language, without_marks
 from bot.parsing.places import GLOBAL, places_label, read_where
 
@@ -62,3 +63,36 @@ def test_labels_name_regions_and_the_world_in_the_language_answered_in():
         assert without_marks(places_label("KE UG")) == "كينيا وأوغندا"  # (isolated, as Arabic text is)
         assert read_where(without_marks(places_label("KE 014"))).codes == "KE 014"
     assert places_label("014") == "Eastern Africa" and places_label(GLOBAL) == "Global"
+
+
+@pytest.mark.parametrize(
+    "typed, codes",
+    [
+        ("كينيا، وسط أفريقيا", "KE 017"),  # a name that starts with the letter, after a comma
+        ("كينيا، واليس وفوتونا", "KE WF"),
+        ("كينيا; وسط آسيا", "KE 143"),
+    ],
+)
+def test_a_name_starting_with_the_letter_after_another_separator(typed, codes):
+    assert read_where(typed).codes == codes
+
+
+@pytest.mark.parametrize("typed, code", [("جزر والس وفوتونا", "WF"), ("ساو تومي وبرينسيبي", "ST")])
+def test_a_name_with_and_in_it_spelled_otherwise_is_still_one_place(typed, code):
+    assert read_where(typed).codes == code  # CLDR's spelling, not ISO's: a clear typo of one name
+
+
+def test_a_translated_region_name_is_never_a_typos_guess():
+    try:
+        codes = read_where("كوريا الجنوبية").codes  # South Korea, a few letters from South America
+    except UserError:
+        codes = None
+    assert codes != "005"
+
+
+@pytest.mark.parametrize(
+    "typed, code",
+    [("سوريا", "SY"), ("Îles Cocos", "CC"), ("Islas Cocos", "CC"), ("سان مارتن", "MF")],  # were SR, CK, CK, SM
+)
+def test_countries_by_their_everyday_names_as_well_as_isos(typed, code):
+    assert read_where(typed).codes == code and read_where(typed).corrected == ()

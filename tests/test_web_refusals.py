@@ -164,6 +164,17 @@ def test_an_expired_confirmation_link(site):
     assert site.count("ta_requests") == 0 and site.outbox() == [("web.confirm", "W-1", "mail:amina@labour.go.ke")]
 
 
+def test_a_confirmed_requests_link_still_says_so_after_48_hours(site):
+    held(site)
+    confirm = site.path(site.links.confirm_url(1))
+    visitor = site.visitor()
+    assert visitor.post(confirm, {}).status == 200
+    site.bot.clock.now += timedelta(days=30)
+    for page in (visitor.get(confirm), visitor.post(confirm, {})):
+        assert page.status == 200 and "confirmed already: it is TA-1" in page.text
+    assert site.count("ta_requests") == 1
+
+
 def test_an_altered_confirmation_or_status_link(site, caplog):
     held(site)
     token = site.links.confirm_token(1)
@@ -224,3 +235,12 @@ def test_the_session_cookie_is_secure_when_the_page_is_on_https(tmp_dir, standin
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     finally:
         bot.close()
+
+
+def test_the_honeypot_is_checked_before_a_form_is_shown_again(site):
+    visitor = site.visitor()
+    hidden = visitor.open_form()
+    refused(visitor.send(hidden, website="https://cheap-pills.example"), "honeypot")  # and too fast
+    site.wait(3601)
+    refused(visitor.send(hidden, website="https://cheap-pills.example"), "honeypot")  # and stale
+    assert site.stored() == (0, 0)

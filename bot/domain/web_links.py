@@ -48,8 +48,10 @@ class WebLinks:
     def status_url(self, request_id: int) -> str:
         return f"{self.public_url}/request/{self.status_token(request_id)}"
 
-    def read_confirm(self, token: str) -> int:
-        return self._loads(self._confirm, token, CONFIRM_LIFETIME)
+    def read_confirm(self, token: str, any_age: bool = False) -> int:
+        """The submission a confirm link names; LinkExpired after CONFIRM_LIFETIME unless
+        `any_age` (a link to a request confirmed already keeps saying so)."""
+        return self._loads(self._confirm, token, None if any_age else CONFIRM_LIFETIME)
 
     def read_status(self, token: str) -> int:
         return self._loads(self._status, token, None)
@@ -73,6 +75,6 @@ class WebLinks:
         if not isinstance(value, int) or isinstance(value, bool):
             raise LinkAltered()
         age = self._now() - signed_at.timestamp()
-        if lifetime is not None and (age > lifetime.total_seconds() or age < -300):
+        if age < -300 or (lifetime is not None and age > lifetime.total_seconds()):
             raise LinkExpired()
         return value

@@ -121,7 +121,7 @@ class WebRequestService:
     def confirm(self, token: str) -> Confirmation:
         """The link from the mail was followed: log the request (once, however often it is
         followed) and announce it to the coordinators; LinkExpired or LinkAltered if not."""
-        submission_id = self._links().read_confirm(token)
+        submission_id = self._links().read_confirm(token, any_age=True)  # its age: created_at's
         with self.storage.write():
             submission = self.submissions.get(submission_id)
             if submission is None:  # expired and deleted, though its link had not run out

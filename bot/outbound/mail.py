@@ -150,14 +150,22 @@ class MailNotices:
     def undelivered(self, notice: Notice, refused: bool) -> None:
         """A mail about a request that will never go (`refused`: the server refuses the
         address; else it could not be reached for hours): each coordinator is told, to reach
-        the requester another way. A confirmation link is told to nobody: nothing was
-        logged, and a visitor who gets no mail can send the form again."""
+        the requester another way, once a day per request. A confirmation link is told to
+        nobody: nothing was logged, and a visitor who gets no mail can send the form again."""
         if parse_ref(notice.subject, "TA") is None:
             return
+        outbox = self.services.outbox
+        if not outbox.channel_problem(f"{notice.recipient} {notice.subject}", "mail"):
+            return  # told today already: a dead address fails every later mail too
+        coordinators = self.services.coordinators.list()
+        if not coordinators:
+            log.warning(
+                "mail about %s will not reach its requester, and there is no coordinator to tell", notice.subject
+            )
         detail = {"kind": notice.kind, "refused": refused}
         with self.services.storage.write():
-            for coordinator in self.services.coordinators.list():
-                self.services.outbox.add(NoticeKind.MAIL_UNDELIVERED, notice.subject, coordinator.user_id, detail)
+            for coordinator in coordinators:
+                outbox.add(NoticeKind.MAIL_UNDELIVERED, notice.subject, coordinator.user_id, detail)
 
     def _ready(self, notice: Notice) -> tuple[Mailer, WebLinks]:
         links = self.services.web_requests.links

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
+from babel import Locale
 
 from bot.errors import UserError
 from bot.i18n import _, current
@@ -162,14 +163,17 @@ def _index() -> tuple[dict[str, Country], dict[str, Country], list[str]]:
 
 def _translated():
     """(a country's name in one of LANGUAGES, its alpha-2 code), for each name ISO gives
-    (short, official, common) that the language's catalogue translates. A name that is
-    the same in English is already in the index."""
+    (short, official, common) that the language's catalogue translates, and CLDR's
+    everyday name. A name that is the same in English is already in the index."""
     for language in LANGUAGES:
         catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+        everyday = Locale.parse(language).territories  # CLDR's (Babel's): سوريا where ISO has سورية
         for r in pycountry.countries:
             for text in {r.name, getattr(r, "official_name", ""), getattr(r, "common_name", "")} - {""}:
                 if (name := catalogue.gettext(text)) != text:
                     yield name, r.alpha_2
+            if everyday.get(r.alpha_2):
+                yield everyday[r.alpha_2], r.alpha_2
 
 
 def match_country(text: str) -> Country | None:

@@ -39,6 +39,7 @@ from bot.parsing.regions import (
     region_index,
     region_name,
     region_name_in,
+    region_typo_keys,
     regions_of,
 )
 from bot.parsing.text import echo
@@ -130,10 +131,13 @@ def match_place(text: str) -> Place | None:
     return Place(country.code, place_name(country.code)) if country else None
 
 
-# Between places: a comma (Arabic's too), semicolon or slash, "&", or "and", in Arabic
-# written onto the next word (كينيا وأوغندا) in any language, as no English word has the
-# letter; a name with "and" in it (Trinidad and Tobago, ترينيداد وتوباغو) is tried whole first.
-_SEPARATOR = r"\s*(?:[,;/،]|&amp;|&|\band\b|(?<=\s)و{also})\s*"
+# Between places: a comma (Arabic's too), semicolon or slash, "&", or "and"; and Arabic's
+# "and", on its own or written onto the next word (كينيا وأوغندا), in any language, as no
+# English word has the letter, but never right after another separator (كينيا، وسط أفريقيا
+# is Middle Africa). A name with "and" in it (Trinidad and Tobago, ترينيداد وتوباغو) is
+# tried whole first; so is a clear typo of one (read_where).
+_SEPARATOR = r"\s*(?:[,;/،]|&amp;|&|\band\b{also})\s*|(?<=[^\s,;/،&])\s+و\s*"
+_ARABIC_AND = re.compile(r"\sو")
 
 
 @lru_cache(maxsize=None)
@@ -170,6 +174,18 @@ def read_where(text: str, usage: str | None = None, correct: bool = True) -> Whe
     whole = match_place(text)
     if whole:
         return _checked([whole], [], usage)
+    try:
+        places, corrected = _pieces(text, usage, correct)
+    except UserError:
+        typo = _clear_typo(text) if correct and _ARABIC_AND.search(text) else None
+        if typo is None:  # not one name with Arabic's "and" in it, spelled otherwise (جزر والس وفوتونا)
+            raise
+        places, corrected = [typo], [(text.strip(), typo)]
+    return _checked(places, corrected, usage)
+
+
+def _pieces(text: str, usage: str | None, correct: bool) -> tuple[list[Place], list]:
+    """The places between the separators, each the longest run of pieces that names one."""
     pieces, separators = _split(text)
     if len(pieces) > 2 * MAX_PLACES:
         raise UserError(
@@ -190,7 +206,7 @@ def read_where(text: str, usage: str | None = None, correct: bool = True) -> Whe
             corrected.append((pieces[start].strip(), found))
         places.append(found)
         start = end
-    return _checked(places, corrected, usage)
+    return places, corrected
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
@@ -215,11 +231,18 @@ def _longest_name(pieces: list[str], separators: list[str], start: int) -> tuple
     return start + 1, None
 
 
+def _clear_typo(text: str) -> Place | None:
+    try:
+        return _one_place(text, None, correct=True)
+    except UserError:
+        return None
+
+
 def _one_place(text: str, usage: str | None, correct: bool) -> Place:
     """A piece that names no place exactly: the region or country it is a typo of."""
     key = name_key(text)
     regions = region_index()
-    close = difflib.get_close_matches(key, list(regions), n=3, cutoff=CLEAR_MATCH) if key else []
+    close = difflib.get_close_matches(key, region_typo_keys(), n=3, cutoff=CLEAR_MATCH) if key else []
     guesses = list(dict.fromkeys(Place(regions[k], place_name(regions[k])) for k in close))
     clear = guesses[0] if len(guesses) == 1 else None
     try:

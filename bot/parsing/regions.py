@@ -172,6 +172,14 @@ def region_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=1)
+def region_typo_keys() -> list[str]:
+    """The keys a typo is matched against: the English names and aliases only. Another
+    language's name is taken as typed, never guessed at: كوريا الجنوبية (South Korea) is a
+    few letters from أمريكا الجنوبية (South America)."""
+    return [name_key(region_name(code)) for code in REGIONS] + [name_key(alias) for alias in ALIASES]
+
+
 def translated_regions():
     """(a region's or the world's name in one of LANGUAGES, its M49 code): CLDR's, as Babel
     has them ("Afrique orientale", "África oriental", "شرق أفريقيا", "Monde")."""

@@ -142,14 +142,14 @@ def mail_undelivered(request: TARequest, detail: dict) -> Reply:
     }
     if detail.get("refused"):
         line = _(
-            "I could not mail the requester of *{ref}* ({places}), {requester}: their mail server refuses "
-            "mail to that address. They did not get {mail}; please reach them another way.",
+            "I could not mail the requester of *{ref}* ({places}), {requester}: the mail server refused "
+            "that address for good. They did not get {mail}; please reach them another way.",
             **values,
         )
     else:
         line = _(
-            "I could not mail the requester of *{ref}* ({places}), {requester}: their mail server could not be "
-            "reached for hours. They did not get {mail}; please reach them another way.",
+            "I could not mail the requester of *{ref}* ({places}), {requester}: the mail could not be sent "
+            "in hours of trying (the bot's log says why). They did not get {mail}; please reach them another way.",
             **values,
         )
     return Reply(
