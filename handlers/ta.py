@@ -43,6 +43,7 @@ from handlers.home import refresh_home
 from handlers.interactions import NOT_OURS, Click, FormValues, metadata_id
 from handlers.router import Router
 from storage.organisations import Organisation
+from storage.outbox import is_mail_lane
 
 
 def register(app: Router, services: Services) -> None:
@@ -214,7 +215,7 @@ def export_file(services: Services, client: WebClient) -> File:
     rows = services.ta_requests.export_rows()
     people = {row["requester"] for row in rows} | {row["lead"] for row in rows if row["lead"]}
     people |= {note.actor for row in rows for note in row["notes"]}
-    names = display_names(client, {person for person in people if not person.startswith("mail:")})
+    names = display_names(client, {person for person in people if not is_mail_lane(person)})
     day = services.storage.clock().astimezone(services.settings.timezone).date().isoformat()
     return File(
         filename=f"iwg-ta-requests-{day}.csv",

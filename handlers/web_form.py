@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -28,8 +27,9 @@ from bot.errors import UserError
 from bot.i18n import LANGUAGES, _, day, ngettext, normalise, without_marks
 from bot.parsing.dates import parse_due_date
 from bot.parsing.places import read_where
-from bot.parsing.slack_text import unescape
+from bot.parsing.slack_text import truncate, unescape
 from bot.parsing.strategies import STRATEGIES
+from bot.parsing.text import has_control
 
 MIN_FILL_SECONDS = 2  # a person takes longer than this to fill in the form; a script does not
 FORM_LIFETIME_SECONDS = 3600  # as long as Flask-WTF's CSRF token lives (WTF_CSRF_TIME_LIMIT)
@@ -130,10 +130,6 @@ def visitor_text(raw: str | None, multiline: bool = False) -> str:
     return text.strip()
 
 
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text)
-
-
 def _empty(field: str) -> str:
     match field:
         case "name":
@@ -157,10 +153,6 @@ def _too_long(length: int, limit: int) -> str:
     )
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def check(form: RequestForm, now: datetime) -> tuple[WebForm | None, dict[str, str]]:
     """The WebForm a valid form makes, or None and the problem of each field that has one."""
     problems: dict[str, str] = {}
@@ -171,13 +163,13 @@ def check(form: RequestForm, now: datetime) -> tuple[WebForm | None, dict[str, s
             problems[field] = _empty(field)
         elif len(value) > MOST[field]:
             problems[field] = _too_long(len(value), MOST[field])
-        elif _has_control(value):
+        elif has_control(value):
             problems[field] = _("This contains control characters; type it as plain text.")
         text[field] = value
     if "email" not in problems and not _EMAIL.fullmatch(text["email"]):
         problems["email"] = _(
             "“{typed}” is not an email address we can write to; write it like name@example.org.",
-            typed=_shown(text["email"]),
+            typed=truncate(text["email"], 60),
         )
     places = ""
     if "place" not in problems:

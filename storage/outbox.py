@@ -38,6 +38,18 @@ _LANE_HEAD = """NOT EXISTS (SELECT 1 FROM outbox h WHERE h.recipient = o.recipie
                                        AND h.sent_at IS NULL AND h.failed_at IS NULL)"""
 
 
+MAIL_LANE = "mail:"  # a web requester's lane: "mail:<email>", its notices sent by mail
+
+
+def mail_lane(email: str) -> str:
+    """The lane of an email address: one per address, however it was typed."""
+    return f"{MAIL_LANE}{email.strip().lower()}"
+
+
+def is_mail_lane(recipient: str) -> bool:
+    return recipient.startswith(MAIL_LANE)
+
+
 class NoticeKind(StrEnum):
     """Every kind of notice, in one place: what bot/outbound/notices.py renders each as.
     The values are stored in `outbox.kind`, so they never change."""

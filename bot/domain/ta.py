@@ -22,7 +22,7 @@ from bot.parsing.vocabulary import status_label
 from storage import Storage
 from storage.coordinators import CoordinatorRepository
 from storage.organisations import Organisation, OrganisationRepository
-from storage.outbox import NoticeKind, OutboxRepository
+from storage.outbox import NoticeKind, OutboxRepository, is_mail_lane
 from storage.ta_requests import STATUSES, Stuck, TAFilter, TARequest, TARequestRepository
 
 # What kind of support a request asks for (the modal offers these; the one-liner leaves it open).
@@ -44,11 +44,6 @@ MOVES = {
     "completed": (),
     "declined": (),
 }
-
-
-def is_mail_lane(recipient: str) -> bool:
-    """A web requester's address ("mail:<email>"), where notices go by mail (bot/domain/web_requests.py)."""
-    return recipient.startswith("mail:")
 
 
 class TAService:

@@ -24,16 +24,9 @@ from bot.i18n import _
 from bot.parsing.ta_command import NewRequest
 from storage import Storage
 from storage.organisations import OrganisationRepository
-from storage.outbox import NoticeKind, OutboxRepository
+from storage.outbox import NoticeKind, OutboxRepository, mail_lane
 from storage.ta_requests import TARequest, TARequestRepository
 from storage.web_submissions import WebSubmission, WebSubmissionRepository
-
-MAIL_LANE = "mail:"
-
-
-def mail_lane(email: str) -> str:
-    """The outbox lane of an email address (storage/outbox.py: one lane per recipient)."""
-    return f"{MAIL_LANE}{email.strip().lower()}"
 
 
 class WebForm(BaseModel):

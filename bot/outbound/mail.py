@@ -206,7 +206,7 @@ class MailNotices:
 
     def _confirm(self, notice: Notice):
         submission = self.services.web_requests.submissions.get(parse_ref(notice.subject, "W") or 0)
-        if submission is None or submission.request_id is not None or submission.confirmed_at is not None:
+        if submission is None or submission.request_id is not None:
             return None  # expired and deleted, or confirmed already (the link was not needed)
         if self.services.storage.clock() - submission.created_at >= CONFIRM_LIFETIME:
             return None  # about to be deleted: a link that cannot work is not worth sending

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.web_requests import MAIL_LANE
 from bot.i18n import N_, _, language
 from bot.outbound.after_ack import tell
 from bot.outbound.courier import CHANNEL_ERRORS, GAVE_UP, MAIL_REFUSED, PERMANENT_ERRORS
@@ -27,7 +26,7 @@ from bot.parsing.text import parse_ref
 from bot.render import digest_blocks, meeting_blocks, meeting_changes, poll_blocks, ta_blocks, ta_notices
 from bot.render.blocks import Reply, error_reply
 from storage.meetings import Meeting
-from storage.outbox import Notice, NoticeKind
+from storage.outbox import Notice, NoticeKind, is_mail_lane
 from storage.polls import Poll, PollRepository
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ class NoticeSender:
         self.mail = MailNotices(services, mailer)  # the mail lanes; without a mailer they wait
 
     def __call__(self, notice: Notice) -> Where:
-        if notice.recipient.startswith(MAIL_LANE):
+        if is_mail_lane(notice.recipient):
             return self.mail(notice)
         if isinstance(self.client, LeasedClient):
             self.client.claimed(lambda: self.services.outbox.renew(notice))
@@ -304,7 +303,7 @@ class NoticeSender:
         channel that refuses what nobody asked for (a reminder, a result) is told to the
         coordinators, once a day per channel, and so is a requester's mail that will not go."""
         detail = notice.detail
-        if notice.recipient.startswith(MAIL_LANE):
+        if is_mail_lane(notice.recipient):
             self.mail.undelivered(notice, refused=code == MAIL_REFUSED)
             return
         if notice.kind == NoticeKind.POLL_POST:

@@ -101,7 +101,6 @@ ALIASES_IN = {
     "Afrique de l’Ouest": "011",
     "Afrique du Nord": "015",
     "Afrique sub-saharienne": "202",
-    "Amérique latine et Caraïbes": "419",
     "Amérique latine et les Caraïbes": "419",
     "Pacifique": "009",
     "Mundial": GLOBAL,
@@ -111,15 +110,14 @@ ALIASES_IN = {
     "África del Oeste": "011",
     "África del Norte": "015",
     "América Latina": "419",
-    "América Latina y el Caribe": "419",
     "Pacífico": "009",
     "عالمي": GLOBAL,
     "جميع البلدان": GLOBAL,
-    "أمريكا اللاتينية والكاريبي": "419",
     "المحيط الهادئ": "009",
 }
 
-# where CLDR's name is narrower than the M49 region: its 419 is "Latin America" alone
+# where CLDR's name is narrower than the M49 region: its 419 is "Latin America" alone (these
+# are read as well as shown: translated_regions)
 SHOWN_IN = {
     ("fr", "419"): "Amérique latine et Caraïbes",
     ("es", "419"): "América Latina y el Caribe",
@@ -182,14 +180,13 @@ def region_typo_keys() -> list[str]:
 
 def translated_regions():
     """(a region's or the world's name in one of LANGUAGES, its M49 code): CLDR's, as Babel
-    has them ("Afrique orientale", "África oriental", "شرق أفريقيا", "Monde")."""
+    has them ("Afrique orientale", "África oriental", "شرق أفريقيا", "Monde"), and the one
+    shown where CLDR's is narrower (SHOWN_IN)."""
     for code in [*REGIONS, GLOBAL]:
-        for name in _cldr_names(code):
-            yield name, code
-
-
-def _cldr_names(code: str) -> list[str]:
-    return [name for language in LANGUAGES if (name := Locale.parse(language).territories.get(code))]
+        for language in LANGUAGES:
+            names = (Locale.parse(language).territories.get(code), SHOWN_IN.get((language, code)))
+            for name in dict.fromkeys(name for name in names if name):
+                yield name, code
 
 
 @lru_cache(maxsize=None)

@@ -88,12 +88,17 @@ def _say_which(what: str, prefix: str) -> str:
     return _("Say which {what}, e.g. {prefix}-7.", what=what.split()[-1], prefix=prefix)
 
 
+def has_control(text: str) -> bool:
+    """A control character other than a line end or a tab: never part of plain text."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text)
+
+
 def clean_text(raw: str, *, what: str, limit: int, usage: str | None = None) -> str:
     """Plain text a member typed, ready to store: Slack's markup undone, trimmed, checked."""
     text = slack_to_plain(raw).strip()
     if not text:
         raise UserError(_empty(what), usage)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+    if has_control(text):
         raise UserError(_control(what), usage)
     if len(text) > limit:
         raise UserError(_too_long(what, len(text), limit), usage)

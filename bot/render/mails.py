@@ -19,6 +19,7 @@ from bot.i18n import _, current, day, language
 from bot.parsing.places import places_label
 from bot.parsing.vocabulary import status_label
 from storage.organisations import Organisation
+from storage.outbox import MAIL_LANE
 from storage.ta_requests import TAEvent, TARequest
 from storage.web_submissions import WebSubmission
 
@@ -106,7 +107,7 @@ def with_link(sentence: str, url: str) -> str:
 
 
 def _requester(request: TARequest) -> Address:
-    email = request.requester_email or request.requester.removeprefix("mail:")
+    email = request.requester_email or request.requester.removeprefix(MAIL_LANE)
     return recipient(request.requester_name, email)
 
 

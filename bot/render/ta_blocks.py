@@ -25,6 +25,7 @@ from bot.render.blocks import (
     section,
 )
 from storage.organisations import Organisation
+from storage.outbox import MAIL_LANE, is_mail_lane
 from storage.ta_requests import TAEvent, TARequest
 
 PAGE_SIZE = 15
@@ -61,10 +62,10 @@ def strategy_tags(tags: list[str]) -> str:
 def who(user: str, request: TARequest | None = None) -> str:
     """A person in a request's story: a member as a mention, a web requester (their mail
     lane, "mail:<email>") by the name and organisation they gave, and their address."""
-    if not user.startswith("mail:"):
+    if not is_mail_lane(user):
         return mention(user)
     if request is None or not request.from_web:
-        return escape(user.removeprefix("mail:"))
+        return escape(user.removeprefix(MAIL_LANE))
     return _(
         "{name}, {organisation} (web form, {email})",
         name=escape(truncate(request.requester_name or "", 100)),
